@@ -1,0 +1,42 @@
+# Two commands: `make run` builds the warehouse, `make test` runs the tests. Both create .venv first.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+export GX_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: run test dev lint docs bench clean
+
+$(BIN)/maw: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+	@UV=$$(command -v uv 2>/dev/null || echo "$(UV)"); "$$UV" sync --frozen --quiet
+	@touch $(BIN)/maw
+
+venv: $(BIN)/maw
+
+run: venv
+	$(BIN)/maw refresh
+
+test: venv
+	$(BIN)/pytest -q
+
+dev: venv
+	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} ; mkdir -p $$DAGSTER_HOME ; \
+	  DAGSTER_HOME=$$DAGSTER_HOME $(BIN)/dagster dev -m orchestration.definitions
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project/models
+
+docs: venv
+	cd dbt_project && MAW_BUILD_DB=$(CURDIR)/warehouse/migration.duckdb ../$(BIN)/dbt docs generate --profiles-dir .
+	@echo "dbt docs site in dbt_project/target (serve: cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir .)"
+
+bench: venv
+	$(BIN)/python benchmarks/refresh.py
+
+clean:
+	rm -rf warehouse/raw warehouse/build warehouse/quarantine warehouse/exports warehouse/*.duckdb dbt_project/target

@@ -1,0 +1,17 @@
+-- The analyst's table: one row per country and year, every figure from a documented source column.
+select
+    cy.iso3,
+    cy.year,
+    c.name_en as country_name,
+    c.name_nl as country_name_nl,
+    c.is_pseudo_country,
+    cy.refugees_hosted,
+    cy.oip_hosted,
+    cy.asylum_seekers_hosted,
+    cy.refugees_originating,
+    cy.oip_originating,
+    cy.asylum_seekers_originating,
+    cy.idps,
+    cy.stateless
+from {{ ref('int_unhcr__population_by_country_year') }} as cy
+left join {{ ref('dim_country') }} as c on c.iso3 = cy.iso3

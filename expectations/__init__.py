@@ -1,0 +1,133 @@
+"""Expectation suites, one module per source, written as plain data.
+
+Suites are lists of :class:`Expectation` (a Great Expectations expectation type and its keyword
+arguments, exactly as GE serialises them). Only ``expectations.runner`` imports Great Expectations,
+which takes seconds to import; everything else can read suites and reports without paying for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pycountry
+
+from ingest.countries import PSEUDO_COUNTRIES
+
+
+@dataclass(frozen=True)
+class Expectation:
+    type: str  # e.g. "expect_column_values_to_be_between"
+    kwargs: dict[str, Any]
+
+    @property
+    def column(self) -> str | None:
+        column = self.kwargs.get("column")
+        return column if column is not None else ",".join(self.kwargs.get("column_list", [])) or None
+
+
+@dataclass
+class Failure:
+    """One place where the data broke an expectation."""
+
+    file: str | None
+    row: int | None
+    field: str | None
+    value: Any
+
+    def describe(self) -> str:
+        return f"file {self.file}, row {self.row}, field {self.field!r}: value {self.value!r}"
+
+
+@dataclass
+class ExpectationResult:
+    expectation: str
+    column: str | None
+    success: bool
+    unexpected_count: int = 0
+    observed: Any = None
+    failures: list[Failure] = field(default_factory=list)
+
+
+@dataclass
+class CheckReport:
+    suite: str
+    rows: int
+    results: list[ExpectationResult]
+
+    @property
+    def success(self) -> bool:
+        return all(r.success for r in self.results)
+
+    @property
+    def passed(self) -> int:
+        return sum(r.success for r in self.results)
+
+    def summary(self) -> str:
+        return f"{self.passed}/{len(self.results)} expectations passed"
+
+    def describe_failures(self, limit: int = 5) -> str:
+        lines = []
+        for result in self.results:
+            if result.success:
+                continue
+            detail = f" ({result.unexpected_count} rows)" if result.unexpected_count else ""
+            observed = f", observed {result.observed!r}" if result.observed is not None else ""
+            lines.append(f"FAILED {result.expectation} on {result.column or 'table'}{detail}{observed}")
+            lines += [f"  - {f.describe()}" for f in result.failures[:limit]]
+            if len(result.failures) > limit:
+                lines.append(f"  - ... and {len(result.failures) - limit} more")
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"suite": self.suite, "rows": self.rows, "success": self.success, "results": [asdict(r) for r in self.results]}
+
+
+# --- helpers that keep suites short and readable ------------------------------------------------------
+
+
+def columns_exist(*columns: str) -> list[Expectation]:
+    return [Expectation("expect_column_to_exist", {"column": c}) for c in columns]
+
+
+def of_type(column: str, type_: str) -> Expectation:
+    return Expectation("expect_column_values_to_be_of_type", {"column": column, "type_": type_})
+
+
+def not_null(*columns: str) -> list[Expectation]:
+    return [Expectation("expect_column_values_to_not_be_null", {"column": c}) for c in columns]
+
+
+def non_negative(*columns: str) -> list[Expectation]:
+    return [Expectation("expect_column_values_to_be_between", {"column": c, "min_value": 0}) for c in columns]
+
+
+def between(column: str, min_value: Any = None, max_value: Any = None) -> Expectation:
+    return Expectation(
+        "expect_column_values_to_be_between", {"column": column, "min_value": min_value, "max_value": max_value}
+    )
+
+
+def in_set(column: str, values: set[Any] | list[Any]) -> Expectation:
+    return Expectation("expect_column_values_to_be_in_set", {"column": column, "value_set": sorted(values)})
+
+
+def unique_key(*columns: str) -> Expectation:
+    if len(columns) == 1:
+        return Expectation("expect_column_values_to_be_unique", {"column": columns[0]})
+    return Expectation("expect_compound_columns_to_be_unique", {"column_list": list(columns)})
+
+
+def rows_between(min_value: int, max_value: int | None = None) -> Expectation:
+    return Expectation("expect_table_row_count_to_be_between", {"min_value": min_value, "max_value": max_value})
+
+
+def known_iso3() -> set[str]:
+    """ISO 3166-1 alpha-3 codes plus the pseudo-codes the warehouse keeps and labels."""
+    return {c.alpha_3 for c in pycountry.countries} | set(PSEUDO_COUNTRIES)
+
+
+PROVENANCE = [
+    *columns_exist("_source_file", "_source_row", "_snapshot_sha256", "_retrieved_at"),
+    *not_null("_source_file", "_source_row", "_snapshot_sha256"),
+]

@@ -1,0 +1,12 @@
+"""Every dataset the warehouse loads. A new source is one module in ``ingest/`` and one line here."""
+
+from __future__ import annotations
+
+from ingest import countries, unhcr
+from ingest.core import Dataset
+
+SOURCE_MODULES = (countries, unhcr)
+
+
+def all_datasets() -> tuple[Dataset, ...]:
+    return tuple(dataset for module in SOURCE_MODULES for dataset in module.DATASETS)

@@ -1,0 +1,77 @@
+"""Typed parsing of tabular raw files, shared by every source that ships CSV or JSON records.
+
+Everything is read as text first and cast afterwards, so that a cell that does not fit its type is
+reported with its file, row and column instead of a bare polars error.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+
+import polars as pl
+
+from ingest.core import LandedFile, ParseError, with_provenance
+
+_BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+Schema = Mapping[str, pl.DataType | type[pl.DataType]]
+
+
+def read_csv_text(landed: LandedFile, columns: Sequence[str], *, null_values: Sequence[str] = ("",)) -> pl.DataFrame:
+    """Read a (possibly gzipped) CSV as all-text columns, checking the header first."""
+    content = landed.path.read_bytes()
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(content),
+            infer_schema=False,
+            null_values=list(null_values),
+            raise_if_empty=True,
+        )
+    except (pl.exceptions.PolarsError, UnicodeDecodeError, OSError, EOFError) as exc:
+        raise ParseError(f"not a readable CSV: {exc}", file=landed.origin) from exc
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ParseError(
+            f"columns missing from header: {', '.join(missing)} (found: {', '.join(frame.columns)})",
+            file=landed.origin,
+            row=1,
+            field=missing[0],
+        )
+    return frame.select(columns)
+
+
+def cast_checked(frame: pl.DataFrame, schema: Schema, landed: LandedFile, first_row: int) -> pl.DataFrame:
+    """Cast text columns to ``schema``; a value that does not fit raises with its row and field.
+
+    ``first_row`` is the row number (as a person would count it in the file) of the frame's first record:
+    2 for a CSV with a header line, 1 for a list of JSON records.
+    """
+    text = frame.with_columns(
+        pl.col(name).str.strip_chars() for name, dtype in schema.items() if dtype != pl.Utf8
+    )
+    text = text.with_columns(
+        pl.col(name).str.to_lowercase().replace_strict(_BOOLEANS, default=None, return_dtype=pl.Boolean).alias(
+            f"__{name}_bool"
+        )
+        for name, dtype in schema.items()
+        if dtype == pl.Boolean
+    )
+    for name, dtype in schema.items():
+        if dtype == pl.Utf8:
+            continue
+        cast = text.get_column(f"__{name}_bool" if dtype == pl.Boolean else name).cast(dtype, strict=False)
+        failed = cast.is_null() & text.get_column(name).is_not_null()
+        if failed.any():
+            index = int(failed.arg_true()[0])
+            value = text.get_column(name)[index]
+            raise ParseError(
+                f"value {value!r} is not a valid {dtype}",
+                file=landed.origin,
+                row=first_row + index,
+                field=name,
+            )
+    typed = text.with_columns(
+        (pl.col(f"__{name}_bool") if dtype == pl.Boolean else pl.col(name)).cast(dtype, strict=False).alias(name)
+        for name, dtype in schema.items()
+    )
+    return with_provenance(typed.select(list(schema)), landed, first_row=first_row)

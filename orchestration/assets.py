@@ -1,0 +1,119 @@
+"""Software-defined assets: one per dataset (with a blocking expectation check), dbt, and publish.
+
+Each factory below is small on purpose: the work is in ``warehouse.loads`` and ``warehouse.publish``,
+which ``maw refresh`` reaches through this same job.
+"""
+
+
+import os
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    AssetCheckExecutionContext,
+    AssetChecksDefinition,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    asset_check,
+)
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from ingest.core import Dataset
+from ingest.registry import all_datasets
+from orchestration.resources import REPO_ROOT, SourcesResource, WarehouseResource
+from warehouse import loads
+from warehouse.publish import publish
+
+DBT_PROJECT = DbtProject(project_dir=REPO_ROOT / "dbt_project", profiles_dir=REPO_ROOT / "dbt_project")
+
+
+def dataset_key(dataset: Dataset) -> AssetKey:
+    """Matches dagster-dbt's key for the dbt source table, so lineage runs from raw to mart."""
+    return AssetKey([dataset.source, dataset.name.replace("-", "_")])
+
+
+def build_dataset_asset(dataset: Dataset) -> AssetsDefinition:
+    @asset(
+        key=dataset_key(dataset),
+        group_name=dataset.source,
+        description=dataset.description,
+        kinds={"python", "duckdb"},
+        name=None,
+    )
+    def _ingest(
+        context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource
+    ) -> MaterializeResult:
+        try:
+            outcome = loads.ingest_dataset(dataset, sources.context(), warehouse.paths(), context.run_id)
+        except loads.LoadFailed as exc:
+            raise Failure(description=str(exc)) from exc
+        return MaterializeResult(
+            metadata={
+                "rows": outcome.rows,
+                "table": dataset.table,
+                "snapshot_id": outcome.snapshot.snapshot_id,
+                "unchanged": outcome.unchanged,
+                "files": MetadataValue.json([f.metadata() for f in outcome.snapshot.files]),
+                **{f"{stage}_seconds": round(s, 3) for stage, s in outcome.seconds.items()},
+            }
+        )
+
+    return _ingest
+
+
+def build_dataset_check(dataset: Dataset) -> AssetChecksDefinition:
+    @asset_check(
+        asset=dataset_key(dataset),
+        name="expectations",
+        blocking=True,
+        description=f"Great Expectations suite expectations/{dataset.source}.py: {dataset.name}",
+    )
+    def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
+        try:
+            report = loads.check_dataset(dataset, warehouse.paths(), context.op_execution_context.run_id)
+        except loads.LoadFailed as exc:
+            return AssetCheckResult(
+                passed=False, severity=AssetCheckSeverity.ERROR, description=str(exc)[:4000]
+            )
+        return AssetCheckResult(
+            passed=True, metadata={"rows": report.rows, "expectations": report.summary()}
+        )
+
+    return _check
+
+
+class Translator(DagsterDbtTranslator):
+    def get_group_name(self, dbt_resource_props):  # noqa: D102
+        return "dbt_" + dbt_resource_props["fqn"][1] if len(dbt_resource_props["fqn"]) > 2 else "dbt"
+
+
+@dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=Translator())
+def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """``dbt build`` against this run's build database: models and their tests, tests gating."""
+    os.environ["MAW_BUILD_DB"] = str(warehouse.paths().build_db(context.run_id))
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+@asset(deps=[dbt_models], group_name="publish", kinds={"duckdb"})
+def published_warehouse(
+    context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource
+) -> MaterializeResult:
+    """Checkpoint the build and rename it over migration.duckdb, atomically."""
+    record = publish(warehouse.paths(), context.run_id, sources.mode)
+    return MaterializeResult(
+        metadata={
+            "path": record["path"],
+            "publish_id": record["publish_id"],
+            "checks": f"{record['checks_passed']}/{record['checks_total']}",
+            "snapshots": MetadataValue.json(record["snapshots"]),
+        }
+    )
+
+
+DATASET_ASSETS = [build_dataset_asset(d) for d in all_datasets()]
+DATASET_CHECKS = [build_dataset_check(d) for d in all_datasets()]

@@ -1,0 +1,225 @@
+"""``maw``: refresh, inspect and query the warehouse from a shell.
+
+``maw refresh`` executes the Dagster job ``nightly_refresh`` in this process, so the command and the
+scheduled run share one code path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.table import Table
+
+from warehouse import WarehousePaths
+
+console = Console(stderr=True)
+
+
+def _configure_logging(verbose: bool) -> None:
+    handler = RichHandler(console=console, show_path=False, show_time=False, markup=False)
+    logging.basicConfig(level=logging.WARNING, handlers=[handler], format="%(message)s", force=True)
+    logging.getLogger("maw").setLevel(logging.DEBUG if verbose else logging.INFO)
+
+
+def refresh(args: argparse.Namespace) -> int:
+    """Run the whole pipeline once and publish; non-zero exit when anything failed."""
+    paths = WarehousePaths.from_env()
+    if args.live:
+        mode, mirror = "live", ""
+    elif args.mirror:
+        mode, mirror = "mirror", str(Path(args.mirror).resolve())
+        if not Path(mirror).is_dir():
+            console.print(f"[red]mirror directory {mirror} does not exist[/red]")
+            return 2
+    else:
+        mode, mirror = "demo", ""
+    console.print(f"[bold]maw refresh[/bold]: sources from {mode}{' ' + mirror if mirror else ''}, warehouse {paths.root}")
+    started = time.perf_counter()
+
+    from dagster import DagsterEventType  # noqa: PLC0415 - Dagster is slow to import; not needed for status/sql
+
+    from orchestration.assets import DBT_PROJECT
+    from orchestration.definitions import defs
+    from warehouse.publish import discard_build
+
+    _prepare_dbt(DBT_PROJECT)
+    job = defs.resolve_job_def("nightly_refresh")
+    run_config = {
+        "resources": {
+            "sources": {"config": {"mode": mode, "mirror_dir": mirror}},
+            "warehouse": {"config": {"root": str(paths.root)}},
+        },
+        "loggers": {"console": {"config": {"log_level": "DEBUG" if args.verbose else "CRITICAL"}}},
+    }
+    result = job.execute_in_process(run_config=run_config, raise_on_error=False)
+    problems = []
+    for event in result.all_events:
+        if event.event_type == DagsterEventType.STEP_FAILURE and event.step_failure_data:
+            problems.append(f"{event.step_key}: {_root_cause(event.step_failure_data.error)}")
+        if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            if evaluation is not None and not evaluation.passed:
+                problems.append(f"{evaluation.asset_key.to_user_string()}: {evaluation.description or 'check failed'}")
+    if not result.success:
+        kept = discard_build(paths, result.run_id)
+        console.print("[bold red]Refresh failed; nothing was published.[/bold red]")
+        for problem in dict.fromkeys(problems):
+            console.print(problem, markup=False, highlight=False)
+        console.print(f"Published warehouse left as it was: {paths.published}")
+        if kept:
+            console.print(f"Failed build kept for inspection: {kept}")
+        return 1
+    _print_summary(paths, result.run_id, time.perf_counter() - started)
+    return 0
+
+
+def _root_cause(error) -> str:
+    """The innermost error message: Dagster wraps what our code raised in its own step errors."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
+
+
+def _prepare_dbt(project) -> None:
+    """Parse the dbt project when its manifest is missing or older than any model or YAML file."""
+    manifest = Path(project.manifest_path)
+    sources = [p for p in Path(project.project_dir).rglob("*") if p.suffix in {".sql", ".yml", ".yaml", ".csv"}
+               and "target" not in p.parts]
+    if not manifest.exists() or max(p.stat().st_mtime for p in sources) > manifest.stat().st_mtime:
+        logging.getLogger("maw").info("parsing the dbt project")
+        project.preparer.prepare(project)
+
+
+def _print_summary(paths: WarehousePaths, run_id: str, seconds: float) -> None:
+    with duckdb.connect(str(paths.published), read_only=True) as con:
+        loads = con.execute(
+            """select source, dataset, rows, unchanged, checks_passed, checks_total,
+                      fetch_seconds, parse_seconds, load_seconds, validate_seconds
+               from meta.loads where run_id = ? order by source, dataset""",
+            [run_id],
+        ).fetchall()
+        marts = con.execute(
+            "select table_name, estimated_size from duckdb_tables() where schema_name = 'marts' order by 1"
+        ).fetchall()
+    table = Table(title="Loads", show_lines=False)
+    for column in ("source/dataset", "rows", "checks", "fetch s", "parse s", "load s", "check s", "note"):
+        table.add_column(column, justify="right" if column not in {"source/dataset", "note"} else "left")
+    for source, dataset, rows, unchanged, passed, total, f, p, load_s, v in loads:
+        table.add_row(
+            f"{source}/{dataset}",
+            f"{rows:,}",
+            f"{passed}/{total}",
+            *(f"{x or 0:.1f}" for x in (f, p, load_s, v)),
+            "unchanged, reused" if unchanged else "",
+        )
+    out = Console()
+    out.print(table)
+    out.print(f"Marts: {', '.join(f'marts.{name}' for name, _ in marts)}")
+    out.print(f"[green]Published[/green] {paths.published} in {seconds:.0f} s (run {run_id[:8]}).")
+    out.print('Query it: maw sql "select * from marts.country_year where iso3 = \'JOR\' order by year"')
+
+
+def status(_args: argparse.Namespace) -> int:
+    """What is published: when, from which raw snapshots, with which checks and revisions."""
+    paths = WarehousePaths.from_env()
+    if not paths.published.exists():
+        console.print(f"Nothing published yet at {paths.published}. Run: maw refresh")
+        return 1
+    out = Console()
+    with duckdb.connect(str(paths.published), read_only=True) as con:
+        publish = con.execute(
+            "select publish_id, run_id, mode, published_at, checks_passed, checks_total from meta.publish "
+            "order by published_at desc limit 1"
+        ).fetchone()
+        publish_id, run_id, mode, published_at, passed, total = publish
+        out.print(f"[bold]{paths.published}[/bold]")
+        out.print(f"Published {published_at} (publish {publish_id}, run {run_id[:8]}, sources: {mode}); "
+                  f"checks {passed}/{total} passed")
+        table = Table(title="Raw snapshots behind this publish")
+        for column in ("source/dataset", "rows", "checks", "snapshot", "files", "retrieved", "origin"):
+            table.add_column(column)
+        rows = con.execute(
+            """select l.source || '/' || l.dataset, l.rows, l.checks_passed || '/' || l.checks_total,
+                      left(l.snapshot_id, 12), l.files, max(s.retrieved_at)::varchar, min(s.origin)
+               from meta.loads l left join meta.snapshots s using (snapshot_id)
+               where l.run_id = ? group by all order by 1""",
+            [run_id],
+        ).fetchall()
+        for name, count, checks, snap, files, retrieved, origin in rows:
+            table.add_row(name, f"{count:,}", checks, snap, str(files), retrieved or "", origin or "")
+        out.print(table)
+        changes = con.execute(
+            """select source || '/' || dataset, change, count(*), min(year), max(year)
+               from meta.changes where run_id = ? group by all order by 1, 2""",
+            [run_id],
+        ).fetchall()
+        if changes:
+            revisions = Table(title="Revisions against the previous publish (meta.changes)")
+            for column in ("source/dataset", "change", "rows", "first year", "last year"):
+                revisions.add_column(column)
+            for row in changes:
+                revisions.add_row(*(str(x) for x in row))
+            out.print(revisions)
+        else:
+            out.print("No revisions recorded against the previous publish.")
+        history = con.execute("select count(*) from meta.publish").fetchone()[0]
+        out.print(f"{history} publish(es) recorded in meta.publish.")
+    return 0
+
+
+def sql(args: argparse.Namespace) -> int:
+    """Run a query against the published warehouse, read-only."""
+    paths = WarehousePaths.from_env()
+    if not paths.published.exists():
+        console.print(f"Nothing published yet at {paths.published}. Run: maw refresh")
+        return 1
+    with duckdb.connect(str(paths.published), read_only=True) as con:
+        try:
+            relation = con.sql(args.query)
+        except duckdb.Error as exc:
+            console.print(f"[red]{exc}[/red]")
+            return 1
+        if relation is None:
+            return 0
+        if args.format == "json":
+            frame = relation.pl()
+            print(json.dumps(frame.to_dicts(), default=str, indent=1))
+        elif args.format == "csv":
+            sys.stdout.write(relation.pl().write_csv())
+        else:
+            relation.show(max_rows=args.max_rows, max_width=10_000)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    parser = argparse.ArgumentParser(prog="maw", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="show Dagster and dbt logs")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("refresh", help="run the pipeline once and publish the warehouse")
+    where = run.add_mutually_exclusive_group()
+    where.add_argument("--mirror", metavar="DIR", help="read sources from a directory laid out like ../shared/data")
+    where.add_argument("--live", action="store_true", help="call the live APIs")
+    run.set_defaults(func=refresh)
+    commands.add_parser("status", help="what is published").set_defaults(func=status)
+    query = commands.add_parser("sql", help="query the published warehouse read-only")
+    query.add_argument("query")
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.add_argument("--max-rows", type=int, default=100)
+    query.set_defaults(func=sql)
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""All Dagster definitions in one place: assets, checks, the nightly job and its schedule, resources."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job, in_process_executor
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets import (
+    DATASET_ASSETS,
+    DATASET_CHECKS,
+    DBT_PROJECT,
+    dbt_models,
+    published_warehouse,
+)
+from orchestration.resources import SourcesResource, WarehouseResource
+
+# One writer per build database: every step of a run executes in one process, in order.
+nightly_refresh = define_asset_job(
+    "nightly_refresh",
+    selection=AssetSelection.all(),
+    executor_def=in_process_executor,
+    description="Fetch every source, check it, build the marts with dbt and publish migration.duckdb.",
+)
+
+nightly_schedule = ScheduleDefinition(
+    job=nightly_refresh,
+    cron_schedule="0 2 * * *",
+    execution_timezone="Europe/Amsterdam",
+    name="nightly_refresh_0200_amsterdam",
+)
+
+defs = Definitions(
+    assets=[*DATASET_ASSETS, dbt_models, published_warehouse],
+    asset_checks=DATASET_CHECKS,
+    jobs=[nightly_refresh],
+    schedules=[nightly_schedule],
+    resources={
+        "sources": SourcesResource(
+            mode=os.environ.get("MAW_SOURCE_MODE", "demo"), mirror_dir=os.environ.get("MAW_MIRROR_DIR", "")
+        ),
+        "warehouse": WarehouseResource(root=os.environ.get("MAW_WAREHOUSE_DIR", "warehouse")),
+        "dbt": DbtCliResource(
+            project_dir=DBT_PROJECT, dbt_executable=str(Path(sys.executable).with_name("dbt"))
+        ),
+    },
+)

@@ -1,0 +1,53 @@
+"""The warehouse on disk: raw snapshots, per-run build databases, quarantine and the published file.
+
+``MAW_WAREHOUSE_DIR`` (default ``./warehouse``) holds::
+
+    raw/<source>/<dataset>/<sha256>.<ext>   immutable raw downloads (+ .meta.json)
+    build/<run_id>.duckdb                   the database a refresh builds into
+    quarantine/<run_id>/<source>__<dataset>/ failed loads: raw files and a readable report
+    exports/                                marts as Parquet and CSV, with a manifest
+    migration.duckdb                        the published warehouse (replaced atomically)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PUBLISHED_NAME = "migration.duckdb"
+
+
+@dataclass(frozen=True)
+class WarehousePaths:
+    root: Path
+
+    @classmethod
+    def from_env(cls) -> WarehousePaths:
+        return cls(Path(os.environ.get("MAW_WAREHOUSE_DIR", "warehouse")).resolve())
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "raw"
+
+    @property
+    def build(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.root / "quarantine"
+
+    @property
+    def exports(self) -> Path:
+        return self.root / "exports"
+
+    @property
+    def published(self) -> Path:
+        return self.root / PUBLISHED_NAME
+
+    def build_db(self, run_id: str) -> Path:
+        return self.build / f"{run_id}.duckdb"
+
+    def quarantine_dir(self, run_id: str, source: str, dataset: str) -> Path:
+        return self.quarantine / run_id / f"{source}__{dataset}"

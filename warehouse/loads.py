@@ -1,0 +1,277 @@
+"""The steps of one dataset load, shared by the Dagster assets and therefore by ``maw refresh``.
+
+``ingest_dataset`` fetches, lands, parses and loads into the run's build database; ``check_dataset``
+runs the dataset's expectation suite on what was loaded. A parse error or a failed check quarantines the
+load (raw files and a report) and raises, so nothing downstream runs and nothing is published.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from expectations import CheckReport, Expectation
+from ingest.core import PROVENANCE_COLUMNS, Dataset, IngestError, Snapshot, SourceContext, land, utc_now
+from warehouse import WarehousePaths, meta
+
+log = logging.getLogger("maw.load")
+
+
+class LoadFailed(Exception):
+    """A load was stopped and quarantined; the message says what is wrong and where the report is."""
+
+
+@dataclass
+class LoadOutcome:
+    dataset: Dataset
+    snapshot: Snapshot
+    rows: int
+    unchanged: bool
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def connect_build(paths: WarehousePaths, run_id: str) -> duckdb.DuckDBPyConnection:
+    """Open (creating on first use) the run's build database, with the published history carried over."""
+    path = paths.build_db(run_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = not path.exists()
+    con = duckdb.connect(str(path))
+    if fresh:
+        meta.carry_history(con, paths.published)
+    return con
+
+
+def suite_for(dataset: Dataset) -> list[Expectation]:
+    module = importlib.import_module(f"expectations.{dataset.source}")
+    try:
+        return module.SUITES[dataset.name]
+    except KeyError as exc:
+        raise LookupError(f"no expectation suite for {dataset.source}/{dataset.name} in {module.__file__}") from exc
+
+
+def _published_snapshot(paths: WarehousePaths, dataset: Dataset) -> str | None:
+    """The snapshot behind the dataset's table in the published warehouse, if any."""
+    if not paths.published.exists():
+        return None
+    with duckdb.connect(str(paths.published), read_only=True) as con:
+        try:
+            row = con.execute(
+                "select snapshot_id from meta.loads where source = ? and dataset = ? and status = 'published' "
+                "order by finished_at desc limit 1",
+                [dataset.source, dataset.name],
+            ).fetchone()
+        except duckdb.CatalogException:
+            return None
+    return row[0] if row else None
+
+
+def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePaths, run_id: str) -> LoadOutcome:
+    """Fetch -> land -> parse -> load into the build database (validation is a separate step)."""
+    started = utc_now()
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+    try:
+        raw_files = dataset.fetch(context)
+    except IngestError as exc:
+        raise LoadFailed(f"{dataset.source}/{dataset.name}: fetch failed: {exc.describe()}") from exc
+    snapshot = land(paths.raw, dataset.source, dataset.name, raw_files)
+    seconds["fetch"] = time.perf_counter() - clock
+    log.info("%s/%s: landed %d file(s), %d bytes", dataset.source, dataset.name, len(snapshot.files), snapshot.total_bytes)
+
+    unchanged = _published_snapshot(paths, dataset) == snapshot.snapshot_id
+    con = connect_build(paths, run_id)
+    try:
+        meta.record_snapshot(con, snapshot)
+        con.execute(f"create schema if not exists raw_{dataset.source}")
+        clock = time.perf_counter()
+        if unchanged:
+            # Same bytes as the published load: skip parsing, carry the validated table over.
+            con.execute(f"attach '{paths.published}' as previous (read_only)")
+            con.execute(f"create or replace table {dataset.table} as select * from previous.{dataset.table}")
+            con.execute("detach previous")
+            seconds["parse"] = 0.0
+            log.info("%s/%s: raw bytes unchanged, reusing the published table", dataset.source, dataset.name)
+        else:
+            try:
+                frame = dataset.parse(snapshot.files)
+            except IngestError as exc:
+                report = quarantine(paths, run_id, snapshot, f"Parse failed\n\n{exc.describe()}\n")
+                raise LoadFailed(f"{dataset.source}/{dataset.name}: {exc.describe()} (report: {report})") from exc
+            seconds["parse"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            con.register("incoming", frame.to_arrow())
+            con.execute(f"create or replace table {dataset.table} as select * from incoming")
+            con.unregister("incoming")
+            if dataset.track_changes:
+                record_changes(con, paths, dataset, snapshot.snapshot_id, run_id)
+        seconds["load"] = time.perf_counter() - clock
+        rows = con.execute(f"select count(*) from {dataset.table}").fetchone()[0]
+        con.execute("delete from meta.loads where run_id = ? and source = ? and dataset = ?", [run_id, dataset.source, dataset.name])
+        con.execute(
+            """insert into meta.loads (run_id, source, dataset, target_table, snapshot_id, files, bytes, rows,
+               unchanged, status, fetch_seconds, parse_seconds, load_seconds, started_at, finished_at)
+               values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?, ?, ?, ?)""",
+            [
+                run_id,
+                dataset.source,
+                dataset.name,
+                dataset.table,
+                snapshot.snapshot_id,
+                len(snapshot.files),
+                snapshot.total_bytes,
+                rows,
+                unchanged,
+                seconds["fetch"],
+                seconds["parse"],
+                seconds["load"],
+                started,
+                utc_now(),
+            ],
+        )
+    finally:
+        con.close()
+    return LoadOutcome(dataset=dataset, snapshot=snapshot, rows=rows, unchanged=unchanged, seconds=seconds)
+
+
+def check_dataset(dataset: Dataset, paths: WarehousePaths, run_id: str) -> CheckReport:
+    """Run the dataset's suite on the loaded table; a failure quarantines the load."""
+    from expectations.runner import validate  # Great Expectations is slow to import: only here.
+
+    clock = time.perf_counter()
+    con = connect_build(paths, run_id)
+    try:
+        frame = con.sql(f"select * from {dataset.table}").pl()
+        report = validate(frame, f"{dataset.source}.{dataset.name}", suite_for(dataset))
+        status = "validated" if report.success else "quarantined"
+        con.execute(
+            """update meta.loads set status = ?, checks_passed = ?, checks_total = ?, check_results = ?,
+               validate_seconds = ?, error = ?, finished_at = ? where run_id = ? and source = ? and dataset = ?""",
+            [
+                status,
+                report.passed,
+                len(report.results),
+                meta.as_json(report.as_dict()),
+                time.perf_counter() - clock,
+                None if report.success else report.describe_failures(),
+                utc_now(),
+                run_id,
+                dataset.source,
+                dataset.name,
+            ],
+        )
+        snapshot_id = con.execute(
+            "select snapshot_id from meta.loads where run_id = ? and source = ? and dataset = ?",
+            [run_id, dataset.source, dataset.name],
+        ).fetchone()[0]
+        files = con.execute(
+            "select raw_path from meta.snapshots where snapshot_id = ?", [snapshot_id]
+        ).fetchall()
+    finally:
+        con.close()
+    if not report.success:
+        snapshot_files = [Path(f[0]) for f in files]
+        target = quarantine_files(
+            paths, run_id, dataset.source, dataset.name, snapshot_files,
+            f"Checks failed: {report.summary()}\n\n{report.describe_failures(limit=20)}\n",
+            report.as_dict(),
+        )
+        raise LoadFailed(
+            f"{dataset.source}/{dataset.name}: {report.summary()}\n{report.describe_failures()}\n(report: {target})"
+        )
+    return report
+
+
+def quarantine(paths: WarehousePaths, run_id: str, snapshot: Snapshot, text: str) -> Path:
+    return quarantine_files(paths, run_id, snapshot.source, snapshot.dataset, [f.path for f in snapshot.files], text)
+
+
+def quarantine_files(
+    paths: WarehousePaths,
+    run_id: str,
+    source: str,
+    dataset: str,
+    files: list[Path],
+    text: str,
+    details: dict | None = None,
+) -> Path:
+    """Keep the failed load's raw files and a readable report; the raw store itself is untouched."""
+    target = paths.quarantine_dir(run_id, source, dataset)
+    target.mkdir(parents=True, exist_ok=True)
+    for path in files:
+        destination = target / path.name
+        if not destination.exists():
+            try:
+                os.link(path, destination)
+            except OSError:
+                shutil.copy2(path, destination)
+    report = target / "report.md"
+    report.write_text(f"# Quarantined load: {source}/{dataset} (run {run_id})\n\n{text}")
+    if details is not None:
+        (target / "report.json").write_text(json.dumps(details, indent=2, default=str))
+    return report
+
+
+def record_changes(
+    con: duckdb.DuckDBPyConnection, paths: WarehousePaths, dataset: Dataset, snapshot_id: str, run_id: str
+) -> int:
+    """Rows added, removed and values changed against the published table, keyed by the dataset's grain."""
+    if not paths.published.exists():
+        return 0
+    con.execute(f"attach '{paths.published}' as previous (read_only)")
+    try:
+        exists = con.execute(
+            "select count(*) from duckdb_tables() where database_name = 'previous' and schema_name = ? and table_name = ?",
+            dataset.table.split("."),
+        ).fetchone()[0]
+        if not exists:
+            return 0
+        previous_id = con.execute(
+            "select snapshot_id from previous.meta.loads where source = ? and dataset = ? and status = 'published' "
+            "order by finished_at desc limit 1",
+            [dataset.source, dataset.name],
+        ).fetchone()
+        keys = list(dataset.key)
+        key_json = "to_json({" + ", ".join(f"'{k}': {{side}}.{k}" for k in keys) + "})"
+        join = " and ".join(f"n.{k} is not distinct from o.{k}" for k in keys)
+        year = "{side}.year" if "year" in keys else "null"
+        common = (
+            f"'{run_id}', '{dataset.source}', '{dataset.name}', ?, '{snapshot_id}'"
+        )
+        params = [previous_id[0] if previous_id else None]
+        new, old = dataset.table, f"previous.{dataset.table}"
+        before = con.execute("select count(*) from meta.changes").fetchone()[0]
+        con.execute(
+            f"""insert into meta.changes select {common}, {year.format(side='n')}, 'added',
+                {key_json.format(side='n')}, null, null, null, now()
+                from {new} n where not exists (select 1 from {old} o where {join})""",
+            params,
+        )
+        con.execute(
+            f"""insert into meta.changes select {common}, {year.format(side='o')}, 'removed',
+                {key_json.format(side='o')}, null, null, null, now()
+                from {old} o where not exists (select 1 from {new} n where {join})""",
+            params,
+        )
+        new_columns = {r[0] for r in con.execute(f"describe {new}").fetchall()}
+        old_columns = {r[0] for r in con.execute(f"describe {old}").fetchall()}
+        values = sorted((new_columns & old_columns) - set(keys) - set(PROVENANCE_COLUMNS))
+        for column in values:
+            con.execute(
+                f"""insert into meta.changes select {common}, {year.format(side='n')}, 'changed',
+                    {key_json.format(side='n')}, '{column}', o.{column}::varchar, n.{column}::varchar, now()
+                    from {new} n join {old} o on {join} where n.{column} is distinct from o.{column}""",
+                params,
+            )
+        return con.execute("select count(*) from meta.changes").fetchone()[0] - before
+    finally:
+        con.execute("detach previous")
+
