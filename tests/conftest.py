@@ -1,0 +1,151 @@
+"""Shared fixtures: the real snapshots in ../shared/data (skipped when absent), refreshes run in a
+separate process (DuckDB caches a database per path inside a process), and a local fake HTTP server."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import duckdb
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = (REPO / ".." / "shared" / "data").resolve()
+DEMO_MIRROR = REPO / "demo_mirror"
+MAW = [sys.executable, "-m", "orchestration.cli"]
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real source snapshots; tests that need them skip when ../shared/data is absent."""
+    if not (SHARED_DATA / "unhcr" / "population.csv.gz").exists():
+        pytest.skip(f"real snapshots not found at {SHARED_DATA} (../shared/data beside the project)")
+    return SHARED_DATA
+
+
+def run_maw(*args: str, warehouse: Path, env: dict[str, str] | None = None, timeout: int = 900):
+    """Run ``maw`` in a new process, as a person or the scheduler would."""
+    environment = {**os.environ, "MAW_WAREHOUSE_DIR": str(warehouse), "GX_ANALYTICS_ENABLED": "false", **(env or {})}
+    return subprocess.run(
+        [*MAW, *args], cwd=REPO, env=environment, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """Read the published file from a fresh process, so DuckDB's per-process cache cannot hide a publish."""
+    code = (
+        "import duckdb, json, sys\n"
+        "con = duckdb.connect(sys.argv[1], read_only=True)\n"
+        "print(json.dumps(con.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall(), default=str))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(database), sql, json.dumps(params or [])],
+        capture_output=True, text=True, check=True,
+    )
+    return [tuple(row) for row in json.loads(out.stdout)]
+
+
+def _refresh_once(tmp_factory, name: str, *args: str) -> Path:
+    warehouse = tmp_factory.mktemp(name)
+    result = run_maw("refresh", *args, warehouse=warehouse)
+    assert result.returncode == 0, f"refresh failed:\n{result.stdout}\n{result.stderr}"
+    return warehouse
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory) -> Path:
+    """A warehouse refreshed once from the demo mirror that ships in the repo."""
+    return _refresh_once(tmp_path_factory, "demo-warehouse")
+
+
+@pytest.fixture(scope="session")
+def shared_warehouse(tmp_path_factory, shared_data: Path) -> Path:
+    """A warehouse refreshed once from the real snapshots in ../shared/data."""
+    return _refresh_once(tmp_path_factory, "shared-warehouse", "--mirror", str(shared_data))
+
+
+@pytest.fixture
+def mirror_copy(tmp_path: Path) -> Callable[[Path], Path]:
+    """Copy a mirror directory so a test can damage it."""
+
+    def copy(source: Path) -> Path:
+        target = tmp_path / "mirror"
+        shutil.copytree(source, target)
+        return target
+
+    return copy
+
+
+def connect_published(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(warehouse / "migration.duckdb"), read_only=True)
+
+
+# --- a fake HTTP server on 127.0.0.1 -------------------------------------------------------------------
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering (for timeouts)
+    truncate_to: int | None = None  # send only this many bytes of body while declaring the full length
+
+
+Handler = Callable[[str, dict[str, list[str]], dict[str, str]], Reply]
+
+
+@dataclass
+class FakeServer:
+    url: str
+    routes: dict[str, Handler]
+    requests: list[tuple[str, dict[str, list[str]], dict[str, str]]]
+
+
+@pytest.fixture
+def fake_server() -> Iterator[FakeServer]:
+    """A threaded HTTP server: tests put handlers in ``routes`` by path and read ``requests``."""
+    routes: dict[str, Handler] = {}
+    seen: list = []
+
+    class _Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            parts = urlsplit(self.path)
+            params = parse_qs(parts.query)
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            seen.append((parts.path, params, headers))
+            handler = routes.get(parts.path) or routes.get(parts.path.rstrip("/") + "/")
+            reply = handler(parts.path, params, headers) if handler else Reply(404, b"<html>not found</html>")
+            if reply.delay:
+                threading.Event().wait(reply.delay)
+            body = reply.body
+            self.send_response(reply.status)
+            for key, value in {"Content-Type": "application/json", **reply.headers}.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                self.wfile.write(body if reply.truncate_to is None else body[: reply.truncate_to])
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield FakeServer(url=f"http://127.0.0.1:{server.server_address[1]}", routes=routes, requests=seen)
+    finally:
+        server.shutdown()
+        server.server_close()
