@@ -13,10 +13,10 @@ from typing import Any
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-import great_expectations as gx  # noqa: E402
-import polars as pl  # noqa: E402
+import great_expectations as gx
+import polars as pl
 
-from expectations import CheckReport, Expectation, ExpectationResult, Failure  # noqa: E402
+from expectations import CheckReport, Expectation, ExpectationResult, Failure
 
 _EXAMPLES = 20
 

@@ -1,0 +1,471 @@
+"""Streaming parser for IATI activity XML 2.01-2.03: one activity in memory at a time.
+
+The parser turns each ``<iati-activity>`` into rows of a few long tables (activities, narratives,
+transactions, participating orgs, recipients, sectors, policy markers, tags); see :data:`TABLES`. It keeps
+every transaction as published (negative de-commitments included) and never adds anything up: splitting
+and converting values is the job of the dbt models, where the rules are documented and tested.
+
+``_source_row`` is the line number of the element in the XML file (``<iati-activity>`` for activity
+tables, ``<transaction>`` for transactions), so a row can be found in its file with any editor.
+Foreign-namespace attributes (d-portal's ``dstore:*``) and elements (UNHCR's ``unhcr:value-USD``) are
+ignored, as the standard's extension rules allow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import polars as pl
+from lxml import etree
+
+from ingest.core import ParseError
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+SUPPORTED_VERSIONS = ("2.01", "2.02", "2.03")
+MONEY = pl.Decimal(precision=28, scale=6)
+PERCENT = pl.Decimal(precision=12, scale=6)
+
+# Columns of each table (provenance columns are added by the caller).
+TABLES: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
+    "activities": {
+        "iati_identifier": pl.Utf8,
+        "iati_version": pl.Utf8,
+        "reporting_org_ref": pl.Utf8,
+        "reporting_org_type": pl.Utf8,
+        "reporting_org_name": pl.Utf8,
+        "default_currency": pl.Utf8,
+        "default_lang": pl.Utf8,
+        "hierarchy": pl.Utf8,
+        "humanitarian": pl.Boolean,
+        "last_updated_datetime": pl.Utf8,
+        "activity_status_code": pl.Utf8,
+        "title": pl.Utf8,
+        "title_en": pl.Utf8,
+        "title_nl": pl.Utf8,
+        "description_en": pl.Utf8,
+        "description_nl": pl.Utf8,
+        "planned_start_date": pl.Date,
+        "actual_start_date": pl.Date,
+        "planned_end_date": pl.Date,
+        "actual_end_date": pl.Date,
+        "collaboration_type_code": pl.Utf8,
+        "default_flow_type_code": pl.Utf8,
+        "default_finance_type_code": pl.Utf8,
+        "default_aid_type_code": pl.Utf8,
+        "default_tied_status_code": pl.Utf8,
+        "recipient_percentage_sum": PERCENT,
+        "sector_percentage_sum": PERCENT,
+        "percentage_issue": pl.Utf8,
+    },
+    "narratives": {
+        "iati_identifier": pl.Utf8,
+        "element": pl.Utf8,
+        "description_type": pl.Utf8,
+        "position": pl.Int32,
+        "lang": pl.Utf8,
+        "narrative": pl.Utf8,
+    },
+    "transactions": {
+        "iati_identifier": pl.Utf8,
+        "reporting_org_ref": pl.Utf8,
+        "transaction_index": pl.Int32,
+        "transaction_ref": pl.Utf8,
+        "transaction_type_code": pl.Utf8,
+        "transaction_date_text": pl.Utf8,
+        "transaction_date": pl.Date,
+        "value": MONEY,
+        "value_text": pl.Utf8,
+        "currency": pl.Utf8,
+        "currency_is_default": pl.Boolean,
+        "value_date_text": pl.Utf8,
+        "value_date": pl.Date,
+        "humanitarian": pl.Boolean,
+        "description": pl.Utf8,
+        "provider_org_ref": pl.Utf8,
+        "provider_org_type": pl.Utf8,
+        "provider_org_name": pl.Utf8,
+        "provider_activity_id": pl.Utf8,
+        "receiver_org_ref": pl.Utf8,
+        "receiver_org_type": pl.Utf8,
+        "receiver_org_name": pl.Utf8,
+        "receiver_activity_id": pl.Utf8,
+        "flow_type_code": pl.Utf8,
+        "finance_type_code": pl.Utf8,
+        "aid_type_code": pl.Utf8,
+        "tied_status_code": pl.Utf8,
+        "disbursement_channel_code": pl.Utf8,
+    },
+    "participating_orgs": {
+        "iati_identifier": pl.Utf8,
+        "position": pl.Int32,
+        "role_code": pl.Utf8,
+        "org_ref": pl.Utf8,
+        "org_type": pl.Utf8,
+        "org_activity_id": pl.Utf8,
+        "crs_channel_code": pl.Utf8,
+        "org_name": pl.Utf8,
+    },
+    "recipients": {
+        "iati_identifier": pl.Utf8,
+        "transaction_index": pl.Int32,  # null: activity level
+        "position": pl.Int32,
+        "recipient_kind": pl.Utf8,  # country | region
+        "code": pl.Utf8,
+        "vocabulary": pl.Utf8,
+        "percentage": PERCENT,
+        "name": pl.Utf8,
+    },
+    "sectors": {
+        "iati_identifier": pl.Utf8,
+        "transaction_index": pl.Int32,
+        "position": pl.Int32,
+        "vocabulary": pl.Utf8,
+        "code": pl.Utf8,
+        "percentage": PERCENT,
+        "name": pl.Utf8,
+    },
+    "policy_markers": {
+        "iati_identifier": pl.Utf8,
+        "position": pl.Int32,
+        "vocabulary": pl.Utf8,
+        "code": pl.Utf8,
+        "significance": pl.Utf8,
+        "name": pl.Utf8,
+    },
+    "tags": {
+        "iati_identifier": pl.Utf8,
+        "position": pl.Int32,
+        "vocabulary": pl.Utf8,
+        "code": pl.Utf8,
+        "name": pl.Utf8,
+    },
+}
+PERCENT_TOLERANCE = Decimal("0.5")
+DAC_SECTOR_VOCABULARIES = ("1", "2")
+
+
+@dataclass
+class Rows:
+    """Rows of every table, each with the source line it came from."""
+
+    tables: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in TABLES})
+
+    def add(self, table: str, line: int | None, **values: object) -> None:
+        self.tables[table].append({**values, "_source_row": line})
+
+    def extend(self, other: Rows) -> None:
+        for name, rows in other.tables.items():
+            self.tables[name].extend(rows)
+
+
+def text(element: etree._Element | None) -> str | None:
+    if element is None or element.text is None:
+        return None
+    value = element.text.strip()
+    return value or None
+
+
+def attr(element: etree._Element | None, name: str) -> str | None:
+    if element is None:
+        return None
+    value = element.get(name)
+    return value.strip() if value is not None and value.strip() else None
+
+
+def narrative(element: etree._Element | None, lang: str | None = None, default_lang: str | None = None) -> str | None:
+    """The narrative in ``lang`` (the activity's default language counts), or the first one."""
+    if element is None:
+        return None
+    narratives = element.findall("narrative")
+    if lang is None:
+        return text(narratives[0]) if narratives else text(element)
+    for item in narratives:
+        item_lang = (item.get(XML_LANG) or default_lang or "").lower()
+        if item_lang == lang:
+            return text(item)
+    return None
+
+
+def iso_date(value: str | None) -> date | None:
+    """``YYYY-MM-DD`` (a time part is ignored); None when absent or not a date (the suite reports it)."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def decimal(value: str | None, *, origin: str, line: int | None, field_name: str) -> Decimal | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation as exc:
+        raise ParseError(f"{value!r} is not a decimal number", file=origin, row=line, field=field_name) from exc
+    if not number.is_finite():
+        raise ParseError(f"{value!r} is not a finite number", file=origin, row=line, field=field_name)
+    return number
+
+
+def boolean(value: str | None) -> bool | None:
+    if value is None:
+        return None
+    return value.strip().lower() in {"1", "true"}
+
+
+def _percentage_sum(parts: list[Decimal | None]) -> Decimal | None:
+    given = [p for p in parts if p is not None]
+    return sum(given, Decimal(0)) if given else None
+
+
+def _percentage_issue(label: str, parts: list[Decimal | None]) -> str | None:
+    """Why a set of activity-level percentages cannot be used as published, or None when it can."""
+    if not parts:
+        return None
+    given = [p for p in parts if p is not None]
+    if not given:
+        return None if len(parts) == 1 else f"{label}: no percentages, split evenly"
+    total = sum(given, Decimal(0))
+    if len(given) < len(parts):
+        return f"{label}: {len(parts) - len(given)} of {len(parts)} without percentage (given sum {total})"
+    if abs(total - 100) > PERCENT_TOLERANCE:
+        return f"{label}: percentages sum to {total}, not 100; shares normalised"
+    return None
+
+
+def parse_activity(element: etree._Element, origin: str, version: str) -> Rows:
+    """All rows of one ``<iati-activity>`` element."""
+    rows = Rows()
+    line = element.sourceline
+    identifier = text(element.find("iati-identifier"))
+    if identifier is None:
+        raise ParseError("activity without iati-identifier", file=origin, row=line, field="iati-identifier")
+    default_lang = (element.get(XML_LANG) or "").lower() or None
+    default_currency = attr(element, "default-currency")
+    reporting = element.find("reporting-org")
+    reporting_ref = attr(reporting, "ref")
+    title = element.find("title")
+
+    for kind, items in (("title", [title] if title is not None else []), ("description", element.findall("description"))):
+        for item in items:
+            for position, node in enumerate(item.findall("narrative"), start=1):
+                rows.add(
+                    "narratives", item.sourceline, iati_identifier=identifier, element=kind,
+                    description_type=attr(item, "type") if kind == "description" else None, position=position,
+                    lang=(node.get(XML_LANG) or default_lang or "").lower() or None, narrative=text(node),
+                )
+
+    def description(lang: str) -> str | None:
+        found = [narrative(d, lang, default_lang) for d in element.findall("description")]
+        return "\n\n".join(d for d in found if d) or None
+
+    dates = {attr(d, "type"): iso_date(attr(d, "iso-date")) for d in element.findall("activity-date")}
+
+    for position, org in enumerate(element.findall("participating-org"), start=1):
+        rows.add(
+            "participating_orgs", org.sourceline, iati_identifier=identifier, position=position,
+            role_code=attr(org, "role"), org_ref=attr(org, "ref"), org_type=attr(org, "type"),
+            org_activity_id=attr(org, "activity-id"), crs_channel_code=attr(org, "crs-channel-code"),
+            org_name=narrative(org),
+        )
+
+    recipient_parts: list[Decimal | None] = []
+    position = 0
+    for kind, tag in (("country", "recipient-country"), ("region", "recipient-region")):
+        for node in element.findall(tag):
+            position += 1
+            percentage = decimal(attr(node, "percentage"), origin=origin, line=node.sourceline, field_name=f"{tag}/@percentage")
+            recipient_parts.append(percentage)
+            rows.add(
+                "recipients", node.sourceline, iati_identifier=identifier, transaction_index=None, position=position,
+                recipient_kind=kind, code=attr(node, "code"),
+                vocabulary=(attr(node, "vocabulary") or "1") if kind == "region" else None,
+                percentage=percentage, name=narrative(node),
+            )
+
+    sector_parts: dict[str, list[Decimal | None]] = {}
+    for position, node in enumerate(element.findall("sector"), start=1):
+        vocabulary = attr(node, "vocabulary") or "1"
+        percentage = decimal(attr(node, "percentage"), origin=origin, line=node.sourceline, field_name="sector/@percentage")
+        sector_parts.setdefault(vocabulary, []).append(percentage)
+        rows.add(
+            "sectors", node.sourceline, iati_identifier=identifier, transaction_index=None, position=position,
+            vocabulary=vocabulary, code=attr(node, "code"), percentage=percentage, name=narrative(node),
+        )
+    dac_vocabulary = next((v for v in DAC_SECTOR_VOCABULARIES if v in sector_parts), None)
+    issues = [
+        _percentage_issue("recipient countries/regions", recipient_parts),
+        _percentage_issue(f"sectors (vocabulary {dac_vocabulary})", sector_parts.get(dac_vocabulary, [])),
+    ]
+
+    for position, node in enumerate(element.findall("policy-marker"), start=1):
+        rows.add(
+            "policy_markers", node.sourceline, iati_identifier=identifier, position=position,
+            vocabulary=attr(node, "vocabulary") or "1", code=attr(node, "code"),
+            significance=attr(node, "significance"), name=narrative(node),
+        )
+    for position, node in enumerate(element.findall("tag"), start=1):
+        rows.add(
+            "tags", node.sourceline, iati_identifier=identifier, position=position,
+            vocabulary=attr(node, "vocabulary"), code=attr(node, "code"), name=narrative(node),
+        )
+
+    for index, node in enumerate(element.findall("transaction"), start=1):
+        _transaction(rows, node, index, identifier, reporting_ref, default_currency, origin)
+
+    rows.add(
+        "activities", line,
+        iati_identifier=identifier,
+        iati_version=version,
+        reporting_org_ref=reporting_ref,
+        reporting_org_type=attr(reporting, "type"),
+        reporting_org_name=narrative(reporting),
+        default_currency=default_currency,
+        default_lang=default_lang,
+        hierarchy=attr(element, "hierarchy"),
+        humanitarian=boolean(attr(element, "humanitarian")),
+        last_updated_datetime=attr(element, "last-updated-datetime"),
+        activity_status_code=attr(element.find("activity-status"), "code"),
+        title=narrative(title),
+        title_en=narrative(title, "en", default_lang),
+        title_nl=narrative(title, "nl", default_lang),
+        description_en=description("en"),
+        description_nl=description("nl"),
+        planned_start_date=dates.get("1"),
+        actual_start_date=dates.get("2"),
+        planned_end_date=dates.get("3"),
+        actual_end_date=dates.get("4"),
+        collaboration_type_code=attr(element.find("collaboration-type"), "code"),
+        default_flow_type_code=attr(element.find("default-flow-type"), "code"),
+        default_finance_type_code=attr(element.find("default-finance-type"), "code"),
+        default_aid_type_code=attr(element.find("default-aid-type"), "code"),
+        default_tied_status_code=attr(element.find("default-tied-status"), "code"),
+        recipient_percentage_sum=_percentage_sum(recipient_parts),
+        sector_percentage_sum=_percentage_sum(sector_parts.get(dac_vocabulary, [])),
+        percentage_issue="; ".join(i for i in issues if i) or None,
+    )
+    return rows
+
+
+def _transaction(
+    rows: Rows,
+    node: etree._Element,
+    index: int,
+    identifier: str,
+    reporting_ref: str | None,
+    default_currency: str | None,
+    origin: str,
+) -> None:
+    line = node.sourceline
+    value_node = node.find("value")
+    value_text = text(value_node)
+    date_text = attr(node.find("transaction-date"), "iso-date")
+    value_date_text = attr(value_node, "value-date")
+    provider, receiver = node.find("provider-org"), node.find("receiver-org")
+    currency = attr(value_node, "currency")
+    rows.add(
+        "transactions", line,
+        iati_identifier=identifier,
+        reporting_org_ref=reporting_ref,
+        transaction_index=index,
+        transaction_ref=attr(node, "ref"),
+        transaction_type_code=attr(node.find("transaction-type"), "code"),
+        transaction_date_text=date_text,
+        transaction_date=iso_date(date_text),
+        value=decimal(value_text, origin=origin, line=value_node.sourceline if value_node is not None else line,
+                      field_name="transaction/value"),
+        value_text=value_text,
+        currency=(currency or default_currency or "").upper() or None,
+        currency_is_default=currency is None,
+        value_date_text=value_date_text,
+        value_date=iso_date(value_date_text),
+        humanitarian=boolean(attr(node, "humanitarian")),
+        description=narrative(node.find("description")),
+        provider_org_ref=attr(provider, "ref"),
+        provider_org_type=attr(provider, "type"),
+        provider_org_name=narrative(provider),
+        provider_activity_id=attr(provider, "provider-activity-id"),
+        receiver_org_ref=attr(receiver, "ref"),
+        receiver_org_type=attr(receiver, "type"),
+        receiver_org_name=narrative(receiver),
+        receiver_activity_id=attr(receiver, "receiver-activity-id"),
+        flow_type_code=attr(node.find("flow-type"), "code"),
+        finance_type_code=attr(node.find("finance-type"), "code"),
+        aid_type_code=attr(node.find("aid-type"), "code"),
+        tied_status_code=attr(node.find("tied-status"), "code"),
+        disbursement_channel_code=attr(node.find("disbursement-channel"), "code"),
+    )
+    position = 0
+    for kind, tag in (("country", "recipient-country"), ("region", "recipient-region")):
+        for item in node.findall(tag):
+            position += 1
+            rows.add(
+                "recipients", item.sourceline, iati_identifier=identifier, transaction_index=index, position=position,
+                recipient_kind=kind, code=attr(item, "code"),
+                vocabulary=(attr(item, "vocabulary") or "1") if kind == "region" else None,
+                percentage=None, name=narrative(item),
+            )
+    for position, item in enumerate(node.findall("sector"), start=1):
+        rows.add(
+            "sectors", item.sourceline, iati_identifier=identifier, transaction_index=index, position=position,
+            vocabulary=attr(item, "vocabulary") or "1", code=attr(item, "code"), percentage=None, name=narrative(item),
+        )
+
+
+def iter_activities(path: Path, origin: str) -> Iterator[Rows]:
+    """Stream a file activity by activity; malformed XML raises with the file and line."""
+    try:
+        for _event, element in etree.iterparse(str(path), events=("end",), tag="iati-activity", huge_tree=True,
+                                                remove_blank_text=True):
+            root = element.getparent()
+            version = (root.get("version") if root is not None else None) or ""
+            if version not in SUPPORTED_VERSIONS:
+                raise ParseError(
+                    f"IATI version {version or '(none)'} is not supported (expected one of {', '.join(SUPPORTED_VERSIONS)})",
+                    file=origin, row=(root.sourceline if root is not None else None), field="iati-activities/@version",
+                )
+            yield parse_activity(element, origin, version)
+            # Free what has been read: memory stays bounded by one activity.
+            element.clear(keep_tail=False)
+            while element.getprevious() is not None:
+                del root[0]
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (exc.lineno, None)
+        raise ParseError(
+            f"malformed XML at line {line}, column {column}: {exc.msg}", file=origin, row=line, field=None
+        ) from exc
+
+
+def parse_file(path: Path, origin: str) -> Rows:
+    rows = Rows()
+    found = False
+    for activity in iter_activities(path, origin):
+        rows.extend(activity)
+        found = True
+    if not found:
+        _require_activities_root(path, origin)
+    return rows
+
+
+def _require_activities_root(path: Path, origin: str) -> None:
+    """An empty ``<iati-activities/>`` is valid; any other root is not an activity file."""
+    try:
+        for _event, element in etree.iterparse(str(path), events=("start",)):
+            if element.tag != "iati-activities":
+                raise ParseError(f"root element is <{element.tag}>, not <iati-activities>", file=origin, row=element.sourceline)
+            return
+    except etree.XMLSyntaxError as exc:
+        raise ParseError(f"malformed XML at line {exc.lineno}: {exc.msg}", file=origin, row=exc.lineno) from exc
+
+
+def frames(rows: Rows) -> dict[str, pl.DataFrame]:
+    """One typed frame per table (``_source_row`` included; the other provenance columns are added later)."""
+    return {
+        name: pl.DataFrame(rows.tables[name], schema={**schema, "_source_row": pl.Int64}, orient="row")
+        for name, schema in TABLES.items()
+    }
