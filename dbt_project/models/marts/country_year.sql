@@ -12,6 +12,9 @@ select
     cy.oip_originating,
     cy.asylum_seekers_originating,
     cy.idps,
-    cy.stateless
+    cy.stateless,
+    nl.nl_oda_disbursed_eur,
+    nl.nl_oda_migration_disbursed_eur
 from {{ ref('int_unhcr__population_by_country_year') }} as cy
 left join {{ ref('dim_country') }} as c on c.iso3 = cy.iso3
+left join {{ ref('int_iati__nl_oda_country_year') }} as nl on nl.iso3 = cy.iso3 and nl.year = cy.year

@@ -1,0 +1,85 @@
+-- How each transaction splits over recipients. Transaction-level recipient countries/regions override the
+-- activity's; activity-level percentages are used as published and normalised to sum to 1; recipients
+-- without a percentage share what the others leave (evenly), and when none has one the split is even.
+-- A transaction with no recipient at all gets one part with no recipient (share 1).
+with transactions as (
+    select transaction_key, iati_identifier, transaction_index from {{ ref('stg_iati__transactions') }}
+),
+
+recipients as (
+    select * from {{ ref('stg_iati__recipients') }}
+),
+
+transaction_level as (
+    select t.transaction_key, r.*
+    from transactions as t
+    inner join recipients as r
+        on r.iati_identifier = t.iati_identifier and r.transaction_index = t.transaction_index
+),
+
+activity_level as (
+    select t.transaction_key, r.*
+    from transactions as t
+    inner join recipients as r
+        on r.iati_identifier = t.iati_identifier and r.transaction_index is null
+    where t.transaction_key not in (select transaction_key from transaction_level)
+),
+
+chosen as (
+    select * from transaction_level
+    union all
+    select * from activity_level
+),
+
+weighted as (
+    select
+        *,
+        count(*) over (partition by transaction_key) as parts,
+        count(percentage) over (partition by transaction_key) as parts_with_percentage,
+        coalesce(sum(percentage) over (partition by transaction_key), 0)::double as percentage_given
+    from chosen
+),
+
+weights as (
+    select
+        *,
+        case
+            when parts_with_percentage = 0 then 1.0
+            when percentage is not null then percentage::double
+            else greatest(100.0 - percentage_given, 0.0) / (parts - parts_with_percentage)
+        end as weight
+    from weighted
+)
+
+select
+    transaction_key,
+    recipient_level,
+    position as recipient_position,
+    recipient_kind,
+    recipient_country_code,
+    recipient_iso3,
+    recipient_region_code,
+    recipient_region_vocabulary,
+    recipient_name,
+    case
+        when sum(weight) over (partition by transaction_key) > 0
+            then weight / sum(weight) over (partition by transaction_key)
+        else 1.0 / parts
+    end as recipient_share
+from weights
+
+union all
+
+select
+    transaction_key,
+    'none' as recipient_level,
+    0 as recipient_position,
+    null as recipient_kind,
+    null as recipient_country_code,
+    null as recipient_iso3,
+    null as recipient_region_code,
+    null as recipient_region_vocabulary,
+    null as recipient_name,
+    1.0 as recipient_share
+from transactions
+where transaction_key not in (select transaction_key from chosen)

@@ -1,0 +1,89 @@
+-- How each transaction splits over DAC sectors. Transaction-level DAC sectors override the activity's; at
+-- activity level the 5-digit vocabulary (1) is used, else the 3-digit one (2); publisher vocabularies
+-- (98, 99, ...) are kept in staging but never used to split money. Percentages are normalised as for
+-- recipients (missing ones share the rest evenly). No DAC sector: one part with no sector (share 1).
+with transactions as (
+    select transaction_key, iati_identifier, transaction_index from {{ ref('stg_iati__transactions') }}
+),
+
+sectors as (
+    select * from {{ ref('stg_iati__sectors') }} where sector_vocabulary in ('1', '2')
+),
+
+transaction_level as (
+    select t.transaction_key, s.*
+    from transactions as t
+    inner join sectors as s
+        on s.iati_identifier = t.iati_identifier and s.transaction_index = t.transaction_index
+),
+
+activity_vocabulary as (
+    select iati_identifier, min(sector_vocabulary) as sector_vocabulary
+    from sectors
+    where transaction_index is null
+    group by iati_identifier
+),
+
+activity_level as (
+    select t.transaction_key, s.*
+    from transactions as t
+    inner join activity_vocabulary as v on v.iati_identifier = t.iati_identifier
+    inner join sectors as s
+        on s.iati_identifier = t.iati_identifier
+        and s.transaction_index is null
+        and s.sector_vocabulary = v.sector_vocabulary
+    where t.transaction_key not in (select transaction_key from transaction_level)
+),
+
+chosen as (
+    select * from transaction_level
+    union all
+    select * from activity_level
+),
+
+weighted as (
+    select
+        *,
+        count(*) over (partition by transaction_key) as parts,
+        count(percentage) over (partition by transaction_key) as parts_with_percentage,
+        coalesce(sum(percentage) over (partition by transaction_key), 0)::double as percentage_given
+    from chosen
+),
+
+weights as (
+    select
+        *,
+        case
+            when parts_with_percentage = 0 then 1.0
+            when percentage is not null then percentage::double
+            else greatest(100.0 - percentage_given, 0.0) / (parts - parts_with_percentage)
+        end as weight
+    from weighted
+)
+
+select
+    transaction_key,
+    sector_level,
+    position as sector_position,
+    sector_vocabulary,
+    sector_code,
+    sector_name,
+    case
+        when sum(weight) over (partition by transaction_key) > 0
+            then weight / sum(weight) over (partition by transaction_key)
+        else 1.0 / parts
+    end as sector_share
+from weights
+
+union all
+
+select
+    transaction_key,
+    'none' as sector_level,
+    0 as sector_position,
+    null as sector_vocabulary,
+    null as sector_code,
+    null as sector_name,
+    1.0 as sector_share
+from transactions
+where transaction_key not in (select transaction_key from chosen)

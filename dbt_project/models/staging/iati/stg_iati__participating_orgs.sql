@@ -1,0 +1,22 @@
+-- Who funds, is accountable for, extends and implements each activity (implementers often lack a ref).
+with roles as (
+    select code, name from {{ ref('stg_iati__codelists') }} where codelist = 'OrganisationRole'
+)
+
+select
+    p.iati_identifier,
+    p.position,
+    p.role_code,
+    r.name as role_name,
+    p.org_ref,
+    p.org_type,
+    p.org_name,
+    p.org_activity_id,
+    p.crs_channel_code,
+    p._source_file,
+    p._source_row,
+    p._snapshot_sha256
+from {{ source('iati', 'participating_orgs') }} as p
+inner join {{ ref('stg_iati__activities') }} as a
+    on a.iati_identifier = p.iati_identifier and a._source_file = p._source_file
+left join roles as r on r.code = p.role_code

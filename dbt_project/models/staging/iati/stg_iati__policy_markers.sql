@@ -1,0 +1,14 @@
+-- Policy markers (vocabulary 1: OECD DAC CRS) with significance 0 not targeted .. 4 explicit primary objective.
+select
+    m.iati_identifier,
+    m.position,
+    m.vocabulary,
+    m.code,
+    m.significance,
+    m.name,
+    m._source_file,
+    m._source_row,
+    m._snapshot_sha256
+from {{ source('iati', 'policy_markers') }} as m
+inner join {{ ref('stg_iati__activities') }} as a
+    on a.iati_identifier = m.iati_identifier and a._source_file = m._source_file

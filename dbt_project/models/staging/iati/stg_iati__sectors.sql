@@ -1,0 +1,25 @@
+-- Sectors of every vocabulary; DAC codes (vocabulary 1: 5-digit, 2: 3-digit) named from the codelists,
+-- never from the publisher's narrative (which can disagree with the code).
+with names as (
+    select codelist, code, name from {{ ref('stg_iati__codelists') }} where codelist in ('Sector', 'SectorCategory')
+)
+
+select
+    s.iati_identifier,
+    s.transaction_index,
+    case when s.transaction_index is null then 'activity' else 'transaction' end as sector_level,
+    s.position,
+    s.vocabulary as sector_vocabulary,
+    s.code as sector_code,
+    s.percentage,
+    n.name as sector_name,
+    s.name as sector_narrative,
+    s._source_file,
+    s._source_row,
+    s._snapshot_sha256
+from {{ source('iati', 'sectors') }} as s
+inner join {{ ref('stg_iati__activities') }} as a
+    on a.iati_identifier = s.iati_identifier and a._source_file = s._source_file
+left join names as n
+    on n.code = s.code
+    and n.codelist = case s.vocabulary when '1' then 'Sector' when '2' then 'SectorCategory' end

@@ -1,0 +1,13 @@
+-- Tags (SDG targets, publisher keywords such as COVID-19).
+select
+    t.iati_identifier,
+    t.position,
+    t.vocabulary,
+    t.code,
+    t.name,
+    t._source_file,
+    t._source_row,
+    t._snapshot_sha256
+from {{ source('iati', 'tags') }} as t
+inner join {{ ref('stg_iati__activities') }} as a
+    on a.iati_identifier = t.iati_identifier and a._source_file = t._source_file
