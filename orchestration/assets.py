@@ -5,6 +5,7 @@ which ``maw refresh`` reaches through this same job.
 """
 
 
+import logging
 import os
 
 from dagster import (
@@ -96,6 +97,7 @@ class Translator(DagsterDbtTranslator):
 def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """``dbt build`` against this run's build database: models and their tests, tests gating."""
     os.environ["MAW_BUILD_DB"] = str(warehouse.paths().build_db(context.run_id))
+    logging.getLogger("maw.dbt").info("dbt build: staging, intermediate and marts models with their tests")
     yield from dbt.cli(["build"], context=context).stream()
 
 
@@ -104,6 +106,7 @@ def published_warehouse(
     context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource
 ) -> MaterializeResult:
     """Checkpoint the build and rename it over migration.duckdb, atomically."""
+    logging.getLogger("maw.publish").info("publishing %s", warehouse.paths().published)
     record = publish(warehouse.paths(), context.run_id, sources.mode)
     return MaterializeResult(
         metadata={

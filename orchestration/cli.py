@@ -7,6 +7,7 @@ scheduled run share one code path.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -26,6 +27,8 @@ console = Console(stderr=True)
 
 def _configure_logging(verbose: bool) -> None:
     handler = RichHandler(console=console, show_path=False, show_time=False, markup=False)
+    # Our own progress at INFO; other libraries only when something is wrong (or with --verbose).
+    handler.addFilter(lambda record: verbose or record.name.startswith("maw") or record.levelno >= logging.WARNING)
     logging.basicConfig(level=logging.WARNING, handlers=[handler], format="%(message)s", force=True)
     logging.getLogger("maw").setLevel(logging.DEBUG if verbose else logging.INFO)
 
@@ -60,7 +63,11 @@ def refresh(args: argparse.Namespace) -> int:
         },
         "loggers": {"console": {"config": {"log_level": "DEBUG" if args.verbose else "CRITICAL"}}},
     }
-    result = job.execute_in_process(run_config=run_config, raise_on_error=False)
+    log_file = paths.root / "logs" / f"refresh-{time.strftime('%Y%m%dT%H%M%S')}.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("maw").info("running fetch -> land -> parse -> check -> dbt build -> publish (log: %s)", log_file)
+    with log_file.open("w") as log_handle, contextlib.redirect_stdout(log_handle):
+        result = job.execute_in_process(run_config=run_config, raise_on_error=False)
     problems = []
     for event in result.all_events:
         if event.event_type == DagsterEventType.STEP_FAILURE and event.step_failure_data:
@@ -74,6 +81,11 @@ def refresh(args: argparse.Namespace) -> int:
         console.print("[bold red]Refresh failed; nothing was published.[/bold red]")
         for problem in dict.fromkeys(problems):
             console.print(problem, markup=False, highlight=False)
+        dbt_failures = [line.strip() for line in log_file.read_text().splitlines()
+                        if " FAIL " in line or " ERROR " in line or line.lstrip().startswith(("Failure in", "Database Error"))]
+        for line in dbt_failures[:30]:
+            console.print(f"dbt: {line}", markup=False, highlight=False)
+        console.print(f"Full log: {log_file}")
         console.print(f"Published warehouse left as it was: {paths.published}")
         if kept:
             console.print(f"Failed build kept for inspection: {kept}")
@@ -121,7 +133,7 @@ def _print_summary(paths: WarehousePaths, run_id: str, seconds: float) -> None:
             *(f"{x or 0:.1f}" for x in (f, p, load_s, v)),
             "unchanged, reused" if unchanged else "",
         )
-    out = Console()
+    out = Console(width=None if sys.stdout.isatty() else 140)
     out.print(table)
     out.print(f"Marts: {', '.join(f'marts.{name}' for name, _ in marts)}")
     out.print(f"[green]Published[/green] {paths.published} in {seconds:.0f} s (run {run_id[:8]}).")
@@ -134,7 +146,7 @@ def status(_args: argparse.Namespace) -> int:
     if not paths.published.exists():
         console.print(f"Nothing published yet at {paths.published}. Run: maw refresh")
         return 1
-    out = Console()
+    out = Console(width=None if sys.stdout.isatty() else 140)
     with duckdb.connect(str(paths.published), read_only=True) as con:
         publish = con.execute(
             "select publish_id, run_id, mode, published_at, checks_passed, checks_total from meta.publish "
