@@ -4,18 +4,17 @@ Each factory below is small on purpose: the work is in ``warehouse.loads`` and `
 which ``maw refresh`` reaches through this same job.
 """
 
-
 import logging
 import os
 
 from dagster import (
+    AssetCheckExecutionContext,
     AssetCheckResult,
+    AssetChecksDefinition,
     AssetCheckSeverity,
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
-    AssetCheckExecutionContext,
-    AssetChecksDefinition,
     Failure,
     MaterializeResult,
     MetadataValue,
@@ -78,18 +77,14 @@ def build_dataset_check(dataset: Dataset) -> AssetChecksDefinition:
         try:
             report = loads.check_dataset(dataset, warehouse.paths(), context.op_execution_context.run_id)
         except loads.LoadFailed as exc:
-            return AssetCheckResult(
-                passed=False, severity=AssetCheckSeverity.ERROR, description=str(exc)[:4000]
-            )
-        return AssetCheckResult(
-            passed=True, metadata={"rows": report.rows, "expectations": report.summary()}
-        )
+            return AssetCheckResult(passed=False, severity=AssetCheckSeverity.ERROR, description=str(exc)[:4000])
+        return AssetCheckResult(passed=True, metadata={"rows": report.rows, "expectations": report.summary()})
 
     return _check
 
 
 class Translator(DagsterDbtTranslator):
-    def get_group_name(self, dbt_resource_props):  # noqa: D102
+    def get_group_name(self, dbt_resource_props):
         return "dbt_" + dbt_resource_props["fqn"][1] if len(dbt_resource_props["fqn"]) > 2 else "dbt"
 
 

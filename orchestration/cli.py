@@ -22,7 +22,8 @@ from rich.table import Table
 
 from warehouse import WarehousePaths
 
-console = Console(stderr=True)
+# Wide and unwrapped when not a terminal, so file paths in logs and CI output stay on one line.
+console = Console(stderr=True, width=None if sys.stderr.isatty() else 200, soft_wrap=not sys.stderr.isatty())
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -45,10 +46,12 @@ def refresh(args: argparse.Namespace) -> int:
             return 2
     else:
         mode, mirror = "demo", ""
-    console.print(f"[bold]maw refresh[/bold]: sources from {mode}{' ' + mirror if mirror else ''}, warehouse {paths.root}")
+    console.print(
+        f"[bold]maw refresh[/bold]: sources from {mode}{' ' + mirror if mirror else ''}, warehouse {paths.root}"
+    )
     started = time.perf_counter()
 
-    from dagster import DagsterEventType  # noqa: PLC0415 - Dagster is slow to import; not needed for status/sql
+    from dagster import DagsterEventType
 
     from orchestration.assets import DBT_PROJECT
     from orchestration.definitions import defs
@@ -81,8 +84,11 @@ def refresh(args: argparse.Namespace) -> int:
         console.print("[bold red]Refresh failed; nothing was published.[/bold red]")
         for problem in dict.fromkeys(problems):
             console.print(problem, markup=False, highlight=False)
-        dbt_failures = [line.strip() for line in log_file.read_text().splitlines()
-                        if " FAIL " in line or " ERROR " in line or line.lstrip().startswith(("Failure in", "Database Error"))]
+        dbt_failures = [
+            line.strip()
+            for line in log_file.read_text().splitlines()
+            if " FAIL " in line or " ERROR " in line or line.lstrip().startswith(("Failure in", "Database Error"))
+        ]
         for line in dbt_failures[:30]:
             console.print(f"dbt: {line}", markup=False, highlight=False)
         console.print(f"Full log: {log_file}")
@@ -104,8 +110,11 @@ def _root_cause(error) -> str:
 def _prepare_dbt(project) -> None:
     """Parse the dbt project when its manifest is missing or older than any model or YAML file."""
     manifest = Path(project.manifest_path)
-    sources = [p for p in Path(project.project_dir).rglob("*") if p.suffix in {".sql", ".yml", ".yaml", ".csv"}
-               and "target" not in p.parts]
+    sources = [
+        p
+        for p in Path(project.project_dir).rglob("*")
+        if p.suffix in {".sql", ".yml", ".yaml", ".csv"} and "target" not in p.parts
+    ]
     if not manifest.exists() or max(p.stat().st_mtime for p in sources) > manifest.stat().st_mtime:
         logging.getLogger("maw").info("parsing the dbt project")
         project.preparer.prepare(project)
@@ -137,7 +146,7 @@ def _print_summary(paths: WarehousePaths, run_id: str, seconds: float) -> None:
     out.print(table)
     out.print(f"Marts: {', '.join(f'marts.{name}' for name, _ in marts)}")
     out.print(f"[green]Published[/green] {paths.published} in {seconds:.0f} s (run {run_id[:8]}).")
-    out.print('Query it: maw sql "select * from marts.country_year where iso3 = \'JOR\' order by year"')
+    out.print("Query it: maw sql \"select * from marts.country_year where iso3 = 'JOR' order by year\"")
 
 
 def status(_args: argparse.Namespace) -> int:
@@ -154,8 +163,10 @@ def status(_args: argparse.Namespace) -> int:
         ).fetchone()
         publish_id, run_id, mode, published_at, passed, total = publish
         out.print(f"[bold]{paths.published}[/bold]")
-        out.print(f"Published {published_at} (publish {publish_id}, run {run_id[:8]}, sources: {mode}); "
-                  f"checks {passed}/{total} passed")
+        out.print(
+            f"Published {published_at} (publish {publish_id}, run {run_id[:8]}, sources: {mode}); "
+            f"checks {passed}/{total} passed"
+        )
         table = Table(title="Raw snapshots behind this publish")
         for column in ("source/dataset", "rows", "checks", "snapshot", "files", "retrieved", "origin"):
             table.add_column(column)

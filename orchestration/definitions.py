@@ -43,8 +43,6 @@ defs = Definitions(
             mode=os.environ.get("MAW_SOURCE_MODE", "demo"), mirror_dir=os.environ.get("MAW_MIRROR_DIR", "")
         ),
         "warehouse": WarehouseResource(root=os.environ.get("MAW_WAREHOUSE_DIR", "warehouse")),
-        "dbt": DbtCliResource(
-            project_dir=DBT_PROJECT, dbt_executable=str(Path(sys.executable).with_name("dbt"))
-        ),
+        "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(Path(sys.executable).with_name("dbt"))),
     },
 )
