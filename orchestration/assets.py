@@ -6,6 +6,8 @@ which ``maw refresh`` reaches through this same job.
 
 import logging
 import os
+import sys
+from pathlib import Path
 
 from dagster import (
     AssetCheckExecutionContext,
@@ -29,7 +31,29 @@ from orchestration.resources import REPO_ROOT, SourcesResource, WarehouseResourc
 from warehouse import loads
 from warehouse.publish import publish
 
+# The dbt of this environment, whether or not the environment's bin/ is on PATH.
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 DBT_PROJECT = DbtProject(project_dir=REPO_ROOT / "dbt_project", profiles_dir=REPO_ROOT / "dbt_project")
+
+
+def ensure_dbt_manifest(project: DbtProject) -> None:
+    """Parse the dbt project when its manifest is missing or older than any model, macro or YAML file,
+    so the asset graph always matches the models on disk (also outside `dagster dev`)."""
+    manifest = Path(project.manifest_path)
+    inputs = [
+        p
+        for folder in ("models", "macros", "tests")
+        for p in (Path(project.project_dir) / folder).rglob("*")
+        if p.suffix in {".sql", ".yml", ".yaml"}
+    ] + [Path(project.project_dir) / "dbt_project.yml"]
+    if not manifest.exists() or max(p.stat().st_mtime for p in inputs) > manifest.stat().st_mtime:
+        logging.getLogger("maw.dbt").info("parsing the dbt project")
+        DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE).cli(
+            ["parse"], target_path=Path(project.target_path)
+        ).wait()
+
+
+ensure_dbt_manifest(DBT_PROJECT)
 
 
 def dataset_key(dataset: Dataset) -> AssetKey:

@@ -53,11 +53,9 @@ def refresh(args: argparse.Namespace) -> int:
 
     from dagster import DagsterEventType
 
-    from orchestration.assets import DBT_PROJECT
     from orchestration.definitions import defs
     from warehouse.publish import discard_build
 
-    _prepare_dbt(DBT_PROJECT)
     job = defs.resolve_job_def("nightly_refresh")
     run_config = {
         "resources": {
@@ -105,19 +103,6 @@ def _root_cause(error) -> str:
     while error.cause is not None:
         error = error.cause
     return error.message.strip()
-
-
-def _prepare_dbt(project) -> None:
-    """Parse the dbt project when its manifest is missing or older than any model or YAML file."""
-    manifest = Path(project.manifest_path)
-    sources = [
-        p
-        for p in Path(project.project_dir).rglob("*")
-        if p.suffix in {".sql", ".yml", ".yaml", ".csv"} and "target" not in p.parts
-    ]
-    if not manifest.exists() or max(p.stat().st_mtime for p in sources) > manifest.stat().st_mtime:
-        logging.getLogger("maw").info("parsing the dbt project")
-        project.preparer.prepare(project)
 
 
 def _print_summary(paths: WarehousePaths, run_id: str, seconds: float) -> None:
