@@ -14,4 +14,4 @@ select
     cy.idps,
     cy.stateless
 from {{ ref('int_unhcr__population_by_country_year') }} as cy
-left join {{ ref('dim_country') }} as c on c.iso3 = cy.iso3
+left join {{ ref('dim_country') }} as c on cy.iso3 = c.iso3
