@@ -80,7 +80,12 @@ class CheckReport:
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"suite": self.suite, "rows": self.rows, "success": self.success, "results": [asdict(r) for r in self.results]}
+        return {
+            "suite": self.suite,
+            "rows": self.rows,
+            "success": self.success,
+            "results": [asdict(r) for r in self.results],
+        }
 
 
 # --- helpers that keep suites short and readable ------------------------------------------------------
@@ -104,7 +109,8 @@ def non_negative(*columns: str) -> list[Expectation]:
 
 def between(column: str, min_value: Any = None, max_value: Any = None) -> Expectation:
     return Expectation(
-        "expect_column_values_to_be_between", {"column": column, "min_value": min_value, "max_value": max_value}
+        "expect_column_values_to_be_between",
+        {"column": column, "min_value": min_value, "max_value": max_value},
     )
 
 

@@ -53,7 +53,8 @@ def validate(frame: pl.DataFrame, suite_name: str, expectations: Sequence[Expect
     pandas_frame = frame.to_pandas().convert_dtypes(convert_floating=False)
     batch = batch_definition.get_batch(batch_parameters={"dataframe": pandas_frame})
     suite = gx.ExpectationSuite(
-        name=suite_name, expectations=[
+        name=suite_name,
+        expectations=[
             _expectation_class(e.type)(**e.kwargs, meta={"maw_index": i}) for i, e in enumerate(expectations)
         ],
     )
@@ -82,4 +83,3 @@ def validate(frame: pl.DataFrame, suite_name: str, expectations: Sequence[Expect
 def _observed(detail: dict[str, Any]) -> Any:
     observed = detail.get("observed_value")
     return None if observed is None else str(observed)[:200]
-

@@ -194,9 +194,7 @@ def land(raw_dir: Path, source: str, dataset: str, files: Iterable[RawFile]) -> 
         )
         meta_path = folder / f"{sha}.{raw.extension}.meta.json"
         retrievals = json.loads(meta_path.read_text())["retrievals"] if meta_path.exists() else []
-        retrievals.append(
-            {k: v for k, v in landed_file.metadata().items() if k not in {"path", "sha256", "bytes"}}
-        )
+        retrievals.append({k: v for k, v in landed_file.metadata().items() if k not in {"path", "sha256", "bytes"}})
         meta = {"sha256": sha, "bytes": len(raw.content), "retrievals": retrievals}
         meta_path.write_text(json.dumps(meta, indent=2))
         landed.append(landed_file)

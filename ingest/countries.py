@@ -140,9 +140,7 @@ def _fetch(_context: SourceContext) -> list[RawFile]:
 
 def _parse(files: Sequence[LandedFile]) -> pl.DataFrame:
     schema: Schema = {**dict.fromkeys(COLUMNS, pl.Utf8), "is_pseudo_country": pl.Boolean}
-    return pl.concat(
-        cast_checked(read_csv_text(landed, COLUMNS), schema, landed, first_row=2) for landed in files
-    )
+    return pl.concat(cast_checked(read_csv_text(landed, COLUMNS), schema, landed, first_row=2) for landed in files)
 
 
 DATASETS = (

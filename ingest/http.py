@@ -69,15 +69,22 @@ class HttpClient:
             stop=stop_after_attempt(self.attempts),
             wait=self._wait,
             retry=retry_if_exception_type(
-                (RetryableHTTPError, requests.ConnectionError, requests.Timeout)
+                (
+                    RetryableHTTPError,
+                    requests.ConnectionError,
+                    requests.Timeout,
+                    requests.exceptions.ChunkedEncodingError,
+                    requests.exceptions.ContentDecodingError,
+                )
             ),
             reraise=True,
         )
         try:
             return retrying(self._get_once, url, params, expect_json)
         except (RetryableHTTPError, requests.RequestException) as exc:
+            attempts = retrying.statistics.get("attempt_number", self.attempts)
             raise FetchError(
-                f"gave up after {self.attempts} attempts: {exc}", file=redact(_full_url(url, params))
+                f"gave up after {attempts} attempt(s): {exc}", file=redact(_full_url(url, params))
             ) from exc
 
     def _get_once(self, url: str, params: dict[str, Any] | None, expect_json: bool) -> RawFile:

@@ -46,13 +46,12 @@ def cast_checked(frame: pl.DataFrame, schema: Schema, landed: LandedFile, first_
     ``first_row`` is the row number (as a person would count it in the file) of the frame's first record:
     2 for a CSV with a header line, 1 for a list of JSON records.
     """
-    text = frame.with_columns(
-        pl.col(name).str.strip_chars() for name, dtype in schema.items() if dtype != pl.Utf8
-    )
+    text = frame.with_columns(pl.col(name).str.strip_chars() for name, dtype in schema.items() if dtype != pl.Utf8)
     text = text.with_columns(
-        pl.col(name).str.to_lowercase().replace_strict(_BOOLEANS, default=None, return_dtype=pl.Boolean).alias(
-            f"__{name}_bool"
-        )
+        pl.col(name)
+        .str.to_lowercase()
+        .replace_strict(_BOOLEANS, default=None, return_dtype=pl.Boolean)
+        .alias(f"__{name}_bool")
         for name, dtype in schema.items()
         if dtype == pl.Boolean
     )

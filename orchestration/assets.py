@@ -4,17 +4,19 @@ Each factory below is small on purpose: the work is in ``warehouse.loads`` and `
 which ``maw refresh`` reaches through this same job.
 """
 
-
+import logging
 import os
+import sys
+from pathlib import Path
 
 from dagster import (
+    AssetCheckExecutionContext,
     AssetCheckResult,
+    AssetChecksDefinition,
     AssetCheckSeverity,
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
-    AssetCheckExecutionContext,
-    AssetChecksDefinition,
     Failure,
     MaterializeResult,
     MetadataValue,
@@ -29,7 +31,29 @@ from orchestration.resources import REPO_ROOT, SourcesResource, WarehouseResourc
 from warehouse import loads
 from warehouse.publish import publish
 
+# The dbt of this environment, whether or not the environment's bin/ is on PATH.
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 DBT_PROJECT = DbtProject(project_dir=REPO_ROOT / "dbt_project", profiles_dir=REPO_ROOT / "dbt_project")
+
+
+def ensure_dbt_manifest(project: DbtProject) -> None:
+    """Parse the dbt project when its manifest is missing or older than any model, macro or YAML file,
+    so the asset graph always matches the models on disk (also outside `dagster dev`)."""
+    manifest = Path(project.manifest_path)
+    inputs = [
+        p
+        for folder in ("models", "macros", "tests")
+        for p in (Path(project.project_dir) / folder).rglob("*")
+        if p.suffix in {".sql", ".yml", ".yaml"}
+    ] + [Path(project.project_dir) / "dbt_project.yml"]
+    if not manifest.exists() or max(p.stat().st_mtime for p in inputs) > manifest.stat().st_mtime:
+        logging.getLogger("maw.dbt").info("parsing the dbt project")
+        DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE).cli(
+            ["parse"], target_path=Path(project.target_path)
+        ).wait()
+
+
+ensure_dbt_manifest(DBT_PROJECT)
 
 
 def dataset_key(dataset: Dataset) -> AssetKey:
@@ -77,18 +101,14 @@ def build_dataset_check(dataset: Dataset) -> AssetChecksDefinition:
         try:
             report = loads.check_dataset(dataset, warehouse.paths(), context.op_execution_context.run_id)
         except loads.LoadFailed as exc:
-            return AssetCheckResult(
-                passed=False, severity=AssetCheckSeverity.ERROR, description=str(exc)[:4000]
-            )
-        return AssetCheckResult(
-            passed=True, metadata={"rows": report.rows, "expectations": report.summary()}
-        )
+            return AssetCheckResult(passed=False, severity=AssetCheckSeverity.ERROR, description=str(exc)[:4000])
+        return AssetCheckResult(passed=True, metadata={"rows": report.rows, "expectations": report.summary()})
 
     return _check
 
 
 class Translator(DagsterDbtTranslator):
-    def get_group_name(self, dbt_resource_props):  # noqa: D102
+    def get_group_name(self, dbt_resource_props):
         return "dbt_" + dbt_resource_props["fqn"][1] if len(dbt_resource_props["fqn"]) > 2 else "dbt"
 
 
@@ -96,6 +116,7 @@ class Translator(DagsterDbtTranslator):
 def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """``dbt build`` against this run's build database: models and their tests, tests gating."""
     os.environ["MAW_BUILD_DB"] = str(warehouse.paths().build_db(context.run_id))
+    logging.getLogger("maw.dbt").info("dbt build: staging, intermediate and marts models with their tests")
     yield from dbt.cli(["build"], context=context).stream()
 
 
@@ -104,6 +125,7 @@ def published_warehouse(
     context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource
 ) -> MaterializeResult:
     """Checkpoint the build and rename it over migration.duckdb, atomically."""
+    logging.getLogger("maw.publish").info("publishing %s", warehouse.paths().published)
     record = publish(warehouse.paths(), context.run_id, sources.mode)
     return MaterializeResult(
         metadata={

@@ -7,6 +7,7 @@ scheduled run share one code path.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -21,11 +22,14 @@ from rich.table import Table
 
 from warehouse import WarehousePaths
 
-console = Console(stderr=True)
+# Wide and unwrapped when not a terminal, so file paths in logs and CI output stay on one line.
+console = Console(stderr=True, width=None if sys.stderr.isatty() else 200, soft_wrap=not sys.stderr.isatty())
 
 
 def _configure_logging(verbose: bool) -> None:
     handler = RichHandler(console=console, show_path=False, show_time=False, markup=False)
+    # Our own progress at INFO; other libraries only when something is wrong (or with --verbose).
+    handler.addFilter(lambda record: verbose or record.name.startswith("maw") or record.levelno >= logging.WARNING)
     logging.basicConfig(level=logging.WARNING, handlers=[handler], format="%(message)s", force=True)
     logging.getLogger("maw").setLevel(logging.DEBUG if verbose else logging.INFO)
 
@@ -42,16 +46,16 @@ def refresh(args: argparse.Namespace) -> int:
             return 2
     else:
         mode, mirror = "demo", ""
-    console.print(f"[bold]maw refresh[/bold]: sources from {mode}{' ' + mirror if mirror else ''}, warehouse {paths.root}")
+    console.print(
+        f"[bold]maw refresh[/bold]: sources from {mode}{' ' + mirror if mirror else ''}, warehouse {paths.root}"
+    )
     started = time.perf_counter()
 
-    from dagster import DagsterEventType  # noqa: PLC0415 - Dagster is slow to import; not needed for status/sql
+    from dagster import DagsterEventType
 
-    from orchestration.assets import DBT_PROJECT
     from orchestration.definitions import defs
     from warehouse.publish import discard_build
 
-    _prepare_dbt(DBT_PROJECT)
     job = defs.resolve_job_def("nightly_refresh")
     run_config = {
         "resources": {
@@ -60,7 +64,11 @@ def refresh(args: argparse.Namespace) -> int:
         },
         "loggers": {"console": {"config": {"log_level": "DEBUG" if args.verbose else "CRITICAL"}}},
     }
-    result = job.execute_in_process(run_config=run_config, raise_on_error=False)
+    log_file = paths.root / "logs" / f"refresh-{time.strftime('%Y%m%dT%H%M%S')}.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("maw").info("running fetch -> land -> parse -> check -> dbt build -> publish (log: %s)", log_file)
+    with log_file.open("w") as log_handle, contextlib.redirect_stdout(log_handle):
+        result = job.execute_in_process(run_config=run_config, raise_on_error=False)
     problems = []
     for event in result.all_events:
         if event.event_type == DagsterEventType.STEP_FAILURE and event.step_failure_data:
@@ -74,6 +82,14 @@ def refresh(args: argparse.Namespace) -> int:
         console.print("[bold red]Refresh failed; nothing was published.[/bold red]")
         for problem in dict.fromkeys(problems):
             console.print(problem, markup=False, highlight=False)
+        dbt_failures = [
+            line.strip()
+            for line in log_file.read_text().splitlines()
+            if " FAIL " in line or " ERROR " in line or line.lstrip().startswith(("Failure in", "Database Error"))
+        ]
+        for line in dbt_failures[:30]:
+            console.print(f"dbt: {line}", markup=False, highlight=False)
+        console.print(f"Full log: {log_file}")
         console.print(f"Published warehouse left as it was: {paths.published}")
         if kept:
             console.print(f"Failed build kept for inspection: {kept}")
@@ -87,16 +103,6 @@ def _root_cause(error) -> str:
     while error.cause is not None:
         error = error.cause
     return error.message.strip()
-
-
-def _prepare_dbt(project) -> None:
-    """Parse the dbt project when its manifest is missing or older than any model or YAML file."""
-    manifest = Path(project.manifest_path)
-    sources = [p for p in Path(project.project_dir).rglob("*") if p.suffix in {".sql", ".yml", ".yaml", ".csv"}
-               and "target" not in p.parts]
-    if not manifest.exists() or max(p.stat().st_mtime for p in sources) > manifest.stat().st_mtime:
-        logging.getLogger("maw").info("parsing the dbt project")
-        project.preparer.prepare(project)
 
 
 def _print_summary(paths: WarehousePaths, run_id: str, seconds: float) -> None:
@@ -121,11 +127,11 @@ def _print_summary(paths: WarehousePaths, run_id: str, seconds: float) -> None:
             *(f"{x or 0:.1f}" for x in (f, p, load_s, v)),
             "unchanged, reused" if unchanged else "",
         )
-    out = Console()
+    out = Console(width=None if sys.stdout.isatty() else 140)
     out.print(table)
     out.print(f"Marts: {', '.join(f'marts.{name}' for name, _ in marts)}")
     out.print(f"[green]Published[/green] {paths.published} in {seconds:.0f} s (run {run_id[:8]}).")
-    out.print('Query it: maw sql "select * from marts.country_year where iso3 = \'JOR\' order by year"')
+    out.print("Query it: maw sql \"select * from marts.country_year where iso3 = 'JOR' order by year\"")
 
 
 def status(_args: argparse.Namespace) -> int:
@@ -134,7 +140,7 @@ def status(_args: argparse.Namespace) -> int:
     if not paths.published.exists():
         console.print(f"Nothing published yet at {paths.published}. Run: maw refresh")
         return 1
-    out = Console()
+    out = Console(width=None if sys.stdout.isatty() else 140)
     with duckdb.connect(str(paths.published), read_only=True) as con:
         publish = con.execute(
             "select publish_id, run_id, mode, published_at, checks_passed, checks_total from meta.publish "
@@ -142,8 +148,10 @@ def status(_args: argparse.Namespace) -> int:
         ).fetchone()
         publish_id, run_id, mode, published_at, passed, total = publish
         out.print(f"[bold]{paths.published}[/bold]")
-        out.print(f"Published {published_at} (publish {publish_id}, run {run_id[:8]}, sources: {mode}); "
-                  f"checks {passed}/{total} passed")
+        out.print(
+            f"Published {published_at} (publish {publish_id}, run {run_id[:8]}, sources: {mode}); "
+            f"checks {passed}/{total} passed"
+        )
         table = Table(title="Raw snapshots behind this publish")
         for column in ("source/dataset", "rows", "checks", "snapshot", "files", "retrieved", "origin"):
             table.add_column(column)

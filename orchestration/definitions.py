@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job, in_process_executor
 from dagster_dbt import DbtCliResource
@@ -12,6 +10,7 @@ from dagster_dbt import DbtCliResource
 from orchestration.assets import (
     DATASET_ASSETS,
     DATASET_CHECKS,
+    DBT_EXECUTABLE,
     DBT_PROJECT,
     dbt_models,
     published_warehouse,
@@ -43,8 +42,6 @@ defs = Definitions(
             mode=os.environ.get("MAW_SOURCE_MODE", "demo"), mirror_dir=os.environ.get("MAW_MIRROR_DIR", "")
         ),
         "warehouse": WarehouseResource(root=os.environ.get("MAW_WAREHOUSE_DIR", "warehouse")),
-        "dbt": DbtCliResource(
-            project_dir=DBT_PROJECT, dbt_executable=str(Path(sys.executable).with_name("dbt"))
-        ),
+        "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
     },
 )

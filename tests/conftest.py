@@ -3,6 +3,7 @@ separate process (DuckDB caches a database per path inside a process), and a loc
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -34,7 +35,12 @@ def shared_data() -> Path:
 
 def run_maw(*args: str, warehouse: Path, env: dict[str, str] | None = None, timeout: int = 900):
     """Run ``maw`` in a new process, as a person or the scheduler would."""
-    environment = {**os.environ, "MAW_WAREHOUSE_DIR": str(warehouse), "GX_ANALYTICS_ENABLED": "false", **(env or {})}
+    environment = {
+        **os.environ,
+        "MAW_WAREHOUSE_DIR": str(warehouse),
+        "GX_ANALYTICS_ENABLED": "false",
+        **(env or {}),
+    }
     return subprocess.run(
         [*MAW, *args], cwd=REPO, env=environment, capture_output=True, text=True, timeout=timeout, check=False
     )
@@ -49,7 +55,9 @@ def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(database), sql, json.dumps(params or [])],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return [tuple(row) for row in json.loads(out.stdout)]
 
@@ -118,7 +126,7 @@ def fake_server() -> Iterator[FakeServer]:
     seen: list = []
 
     class _Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:
             parts = urlsplit(self.path)
             params = parse_qs(parts.query)
             headers = {k.lower(): v for k, v in self.headers.items()}
@@ -133,10 +141,8 @@ def fake_server() -> Iterator[FakeServer]:
                 self.send_header(key, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body if reply.truncate_to is None else body[: reply.truncate_to])
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
         def log_message(self, *args) -> None:
             pass

@@ -240,24 +240,25 @@ def record_changes(
             [dataset.source, dataset.name],
         ).fetchone()
         keys = list(dataset.key)
-        key_json = "to_json({" + ", ".join(f"'{k}': {{side}}.{k}" for k in keys) + "})"
+
+        def key_json(side: str) -> str:
+            return "to_json(struct_pack(" + ", ".join(f"{k} := {side}.{k}" for k in keys) + "))"
+
+        def year(side: str) -> str:
+            return f"{side}.year" if "year" in keys else "null"
+
         join = " and ".join(f"n.{k} is not distinct from o.{k}" for k in keys)
-        year = "{side}.year" if "year" in keys else "null"
-        common = (
-            f"'{run_id}', '{dataset.source}', '{dataset.name}', ?, '{snapshot_id}'"
-        )
+        common = f"'{run_id}', '{dataset.source}', '{dataset.name}', ?, '{snapshot_id}'"
         params = [previous_id[0] if previous_id else None]
         new, old = dataset.table, f"previous.{dataset.table}"
         before = con.execute("select count(*) from meta.changes").fetchone()[0]
         con.execute(
-            f"""insert into meta.changes select {common}, {year.format(side='n')}, 'added',
-                {key_json.format(side='n')}, null, null, null, now()
+            f"""insert into meta.changes select {common}, {year('n')}, 'added', {key_json('n')}, null, null, null, now()
                 from {new} n where not exists (select 1 from {old} o where {join})""",
             params,
         )
         con.execute(
-            f"""insert into meta.changes select {common}, {year.format(side='o')}, 'removed',
-                {key_json.format(side='o')}, null, null, null, now()
+            f"""insert into meta.changes select {common}, {year('o')}, 'removed', {key_json('o')}, null, null, null, now()
                 from {old} o where not exists (select 1 from {new} n where {join})""",
             params,
         )
@@ -266,8 +267,8 @@ def record_changes(
         values = sorted((new_columns & old_columns) - set(keys) - set(PROVENANCE_COLUMNS))
         for column in values:
             con.execute(
-                f"""insert into meta.changes select {common}, {year.format(side='n')}, 'changed',
-                    {key_json.format(side='n')}, '{column}', o.{column}::varchar, n.{column}::varchar, now()
+                f"""insert into meta.changes select {common}, {year('n')}, 'changed', {key_json('n')}, '{column}',
+                    o.{column}::varchar, n.{column}::varchar, now()
                     from {new} n join {old} o on {join} where n.{column} is distinct from o.{column}""",
                 params,
             )

@@ -65,9 +65,9 @@ def carry_history(con: duckdb.DuckDBPyConnection, published: Path) -> None:
 
 
 def record_snapshot(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> None:
-    known = con.execute(
-        "select count(*) from meta.snapshots where snapshot_id = ?", [snapshot.snapshot_id]
-    ).fetchone()[0]
+    known = con.execute("select count(*) from meta.snapshots where snapshot_id = ?", [snapshot.snapshot_id]).fetchone()[
+        0
+    ]
     if known:
         return
     con.executemany(

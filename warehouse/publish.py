@@ -57,7 +57,8 @@ def publish(paths: WarehousePaths, run_id: str, mode: str, dbt_summary: dict | N
                 [run_id],
             ).fetchall()
             passed, total = con.execute(
-                "select coalesce(sum(checks_passed), 0), coalesce(sum(checks_total), 0) from meta.loads where run_id = ?",
+                "select coalesce(sum(checks_passed), 0), coalesce(sum(checks_total), 0) "
+                "from meta.loads where run_id = ?",
                 [run_id],
             ).fetchone()
             record = {
@@ -66,9 +67,7 @@ def publish(paths: WarehousePaths, run_id: str, mode: str, dbt_summary: dict | N
                 "mode": mode,
                 "published_at": published_at,
                 "path": str(paths.published),
-                "snapshots": [
-                    {"source": s, "dataset": d, "snapshot_id": i, "rows": r} for s, d, i, r in snapshots
-                ],
+                "snapshots": [{"source": s, "dataset": d, "snapshot_id": i, "rows": r} for s, d, i, r in snapshots],
                 "checks_passed": int(passed),
                 "checks_total": int(total),
                 "dbt_summary": dbt_summary or {},

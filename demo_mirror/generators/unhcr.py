@@ -39,7 +39,14 @@ COUNTRIES = [
     ("TUR", "TUR", "Türkiye", "Europe", "Asia", "Western Asia"),
     ("UGA", "UGA", "Uganda", "East and Horn of Africa, and Great Lakes", "Africa", "Sub-Saharan Africa"),
     ("UKR", "UKR", "Ukraine", "Europe", "Europe", "Eastern Europe"),
-    ("VEN", "VEN", "Venezuela (Bolivarian Republic of)", "The Americas", "Americas", "Latin America and the Caribbean"),
+    (
+        "VEN",
+        "VEN",
+        "Venezuela (Bolivarian Republic of)",
+        "The Americas",
+        "Americas",
+        "Latin America and the Caribbean",
+    ),
     ("XXA", "STA", "Stateless", None, None, None),
     ("UNK", "UKN", "Unknown", None, None, None),
 ]
@@ -47,14 +54,39 @@ BY_ISO = {c[0]: c for c in COUNTRIES}
 
 # Corridors (origin -> asylum) with an illustrative refugee stock in 2018.
 CORRIDORS = {
-    ("SYR", "TUR"): 3_600_000, ("SYR", "LBN"): 950_000, ("SYR", "JOR"): 670_000, ("SYR", "DEU"): 530_000,
-    ("SYR", "IRQ"): 250_000, ("SYR", "NLD"): 90_000, ("AFG", "IRN"): 950_000, ("AFG", "PAK"): 1_400_000,
-    ("AFG", "DEU"): 190_000, ("AFG", "TUR"): 130_000, ("AFG", "NLD"): 25_000, ("SSD", "UGA"): 790_000,
-    ("SSD", "SDN"): 850_000, ("SSD", "ETH"): 420_000, ("SSD", "KEN"): 115_000, ("SDN", "TCD"): 340_000,
-    ("SDN", "SSD"): 280_000, ("SDN", "ETH"): 45_000, ("MMR", "BGD"): 900_000, ("VEN", "COL"): 20_000,
-    ("UKR", "DEU"): 5_000, ("UKR", "NLD"): 2_000, ("IRQ", "DEU"): 135_000, ("IRQ", "JOR"): 67_000,
-    ("IRQ", "TUR"): 140_000, ("LBY", "TUR"): 10_000, ("UNK", "JOR"): 5_000, ("XXA", "SYR"): 0,
-    ("ETH", "KEN"): 28_000, ("SYR", "SYR"): 0, ("AFG", "AFG"): 0, ("SDN", "SDN"): 0, ("UKR", "UKR"): 0,
+    ("SYR", "TUR"): 3_600_000,
+    ("SYR", "LBN"): 950_000,
+    ("SYR", "JOR"): 670_000,
+    ("SYR", "DEU"): 530_000,
+    ("SYR", "IRQ"): 250_000,
+    ("SYR", "NLD"): 90_000,
+    ("AFG", "IRN"): 950_000,
+    ("AFG", "PAK"): 1_400_000,
+    ("AFG", "DEU"): 190_000,
+    ("AFG", "TUR"): 130_000,
+    ("AFG", "NLD"): 25_000,
+    ("SSD", "UGA"): 790_000,
+    ("SSD", "SDN"): 850_000,
+    ("SSD", "ETH"): 420_000,
+    ("SSD", "KEN"): 115_000,
+    ("SDN", "TCD"): 340_000,
+    ("SDN", "SSD"): 280_000,
+    ("SDN", "ETH"): 45_000,
+    ("MMR", "BGD"): 900_000,
+    ("VEN", "COL"): 20_000,
+    ("UKR", "DEU"): 5_000,
+    ("UKR", "NLD"): 2_000,
+    ("IRQ", "DEU"): 135_000,
+    ("IRQ", "JOR"): 67_000,
+    ("IRQ", "TUR"): 140_000,
+    ("LBY", "TUR"): 10_000,
+    ("UNK", "JOR"): 5_000,
+    ("XXA", "SYR"): 0,
+    ("ETH", "KEN"): 28_000,
+    ("SYR", "SYR"): 0,
+    ("AFG", "AFG"): 0,
+    ("SDN", "SDN"): 0,
+    ("UKR", "UKR"): 0,
 }
 IDPS_2018 = {"SYR": 6_100_000, "AFG": 2_100_000, "SDN": 1_900_000, "UKR": 800_000}
 
@@ -80,8 +112,12 @@ def population_rows(rng: random.Random) -> list[dict]:
             rows.append(
                 {
                     "year": year,
-                    "coo_name": o[2], "coo": o[1], "coo_iso": o[0],
-                    "coa_name": a[2], "coa": a[1], "coa_iso": a[0],
+                    "coo_name": o[2],
+                    "coo": o[1],
+                    "coo_iso": o[0],
+                    "coa_name": a[2],
+                    "coa": a[1],
+                    "coa_iso": a[0],
                     "refugees": refugees,
                     "asylum_seekers": 0 if same else _round_small(int(refugees * rng.uniform(0.0, 0.12))),
                     "returned_refugees": 0 if same else _round_small(int(refugees * rng.uniform(0, 0.01))),
@@ -109,14 +145,37 @@ def write_csv_gz(path: Path, rows: list[dict], columns: list[str]) -> None:
 
 def main() -> None:
     rng = random.Random(20250620)
-    columns = ["year", "coo_name", "coo", "coo_iso", "coa_name", "coa", "coa_iso", "refugees", "asylum_seekers",
-               "returned_refugees", "idps", "returned_idps", "stateless", "ooc", "oip", "hst"]
+    columns = [
+        "year",
+        "coo_name",
+        "coo",
+        "coo_iso",
+        "coa_name",
+        "coa",
+        "coa_iso",
+        "refugees",
+        "asylum_seekers",
+        "returned_refugees",
+        "idps",
+        "returned_idps",
+        "stateless",
+        "ooc",
+        "oip",
+        "hst",
+    ]
     write_csv_gz(OUT / "population.csv.gz", population_rows(rng), columns)
     write_csv_gz(
         OUT / "countries.csv.gz",
         [
-            {"iso_code": iso, "unhcr_code": code, "name": name, "unhcr_region": bureau, "unsd_region": region,
-             "unsd_subregion": sub, "unsd_imregion": ""}
+            {
+                "iso_code": iso,
+                "unhcr_code": code,
+                "name": name,
+                "unhcr_region": bureau,
+                "unsd_region": region,
+                "unsd_subregion": sub,
+                "unsd_imregion": "",
+            }
             for iso, code, name, bureau, region, sub in COUNTRIES
         ],
         ["iso_code", "unhcr_code", "name", "unhcr_region", "unsd_region", "unsd_subregion", "unsd_imregion"],

@@ -16,5 +16,5 @@ select
     nl.nl_oda_disbursed_eur,
     nl.nl_oda_migration_disbursed_eur
 from {{ ref('int_unhcr__population_by_country_year') }} as cy
-left join {{ ref('dim_country') }} as c on c.iso3 = cy.iso3
-left join {{ ref('int_iati__nl_oda_country_year') }} as nl on nl.iso3 = cy.iso3 and nl.year = cy.year
+left join {{ ref('dim_country') }} as c on cy.iso3 = c.iso3
+left join {{ ref('int_iati__nl_oda_country_year') }} as nl on cy.iso3 = nl.iso3 and cy.year = nl.year

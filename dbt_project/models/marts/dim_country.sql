@@ -24,4 +24,4 @@ select
         else 'country'
     end as country_kind
 from {{ ref('stg_reference__countries') }} as c
-left join unhcr as u on u.iso3 = c.iso3
+left join unhcr as u on c.iso3 = u.iso3

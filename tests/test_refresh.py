@@ -1,0 +1,150 @@
+"""End-to-end refreshes in separate processes: publish, refuse bad data, keep readers working."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEMO_MIRROR, query, run_maw
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def published_copy(demo_warehouse: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo warehouse, so a test can refresh over it."""
+    target = tmp_path / "warehouse"
+    shutil.copytree(demo_warehouse, target)
+    return target
+
+
+def test_demo_refresh_publishes_marts_and_records_provenance(demo_warehouse: Path) -> None:
+    database = demo_warehouse / "migration.duckdb"
+    assert not (demo_warehouse / "migration.duckdb.wal").exists()
+    assert not list((demo_warehouse / "build").glob("*.duckdb")), "the build file became the published file"
+    (publishes,) = query(database, "select count(*) from meta.publish")
+    assert publishes == (1,)
+    loads = query(database, "select source, dataset, status, rows, checks_passed = checks_total from meta.loads")
+    assert {(s, d) for s, d, *_ in loads} >= {
+        ("unhcr", "population"),
+        ("unhcr", "countries"),
+        ("reference", "countries"),
+    }
+    assert all(status == "published" and rows > 0 and ok for _, _, status, rows, ok in loads)
+    # every staged row points at a landed raw file whose bytes hash to the recorded sha256
+    rows = query(
+        database,
+        """select distinct p._snapshot_sha256, s.raw_path from staging.stg_unhcr__population p
+           join meta.snapshots s on s.file_sha256 = p._snapshot_sha256""",
+    )
+    assert rows and all(_sha256(Path(raw)) == sha for sha, raw in rows)
+    assert query(database, "select count(*) from marts.country_year where refugees_hosted > 0")[0][0] > 0
+
+
+def test_status_and_sql_read_the_published_file(demo_warehouse: Path) -> None:
+    status = run_maw("status", warehouse=demo_warehouse)
+    assert status.returncode == 0, status.stderr
+    assert "unhcr/population" in status.stdout and "1 publish(es)" in status.stdout
+    result = run_maw("sql", "select count(*) as n from marts.dim_country", "--format", "csv", warehouse=demo_warehouse)
+    assert result.returncode == 0 and int(result.stdout.splitlines()[1]) > 200
+
+
+def test_negative_count_is_refused_named_and_nothing_is_published(published_copy: Path, mirror_copy) -> None:
+    mirror = mirror_copy(DEMO_MIRROR)
+    population = mirror / "unhcr" / "population.csv.gz"
+    lines = gzip.decompress(population.read_bytes()).decode().splitlines()
+    fields = lines[41].split(",")
+    fields[7] = "-" + fields[7] if fields[7] != "0" else "-5"  # refugees, data row on line 42
+    lines[41] = ",".join(fields)
+    population.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    before = _sha256(published_copy / "migration.duckdb")
+
+    result = run_maw("refresh", "--mirror", str(mirror), warehouse=published_copy)
+
+    assert result.returncode != 0
+    message = result.stdout + result.stderr
+    assert str(population.resolve()) in message.replace("\n", "")
+    assert "row 42" in message and "'refugees'" in message
+    assert _sha256(published_copy / "migration.duckdb") == before
+    reports = list((published_copy / "quarantine").glob("*/unhcr__population/report.md"))
+    assert len(reports) == 1 and "row 42" in reports[0].read_text()
+    assert any(p.name.endswith(".csv.gz") for p in reports[0].parent.iterdir()), "raw bytes kept with the report"
+
+
+def test_missing_source_file_fails_cleanly(published_copy: Path, mirror_copy) -> None:
+    mirror = mirror_copy(DEMO_MIRROR)
+    (mirror / "unhcr" / "countries.csv.gz").unlink()
+    before = _sha256(published_copy / "migration.duckdb")
+    result = run_maw("refresh", "--mirror", str(mirror), warehouse=published_copy)
+    assert result.returncode != 0
+    assert "countries.csv.gz" in result.stderr.replace("\n", "") and "missing" in result.stderr
+    assert _sha256(published_copy / "migration.duckdb") == before
+
+
+def test_refresh_publishes_while_a_reader_holds_the_file_open(published_copy: Path) -> None:
+    database = published_copy / "migration.duckdb"
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time\n"
+            "con = duckdb.connect(sys.argv[1], read_only=True)\n"
+            "print('open', flush=True)\n"
+            "deadline = time.time() + float(sys.argv[2])\n"
+            "n = 0\n"
+            "while time.time() < deadline:\n"
+            "    n += con.execute('select count(*) from marts.country_year').fetchone()[0] > 0\n"
+            "    time.sleep(0.05)\n"
+            "print('reads', n, con.execute('select count(*) from meta.publish').fetchone()[0], flush=True)\n",
+            str(database),
+            "60",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert reader.stdout.readline().strip() == "open"
+    started = time.monotonic()
+    result = run_maw("refresh", warehouse=published_copy)
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - started < 60, "the refresh finished while the reader still held the file"
+    assert query(database, "select count(*) from meta.publish") == [(2,)], "a new reader sees the new publish"
+    reader.wait(timeout=90)
+    out, err = reader.communicate()
+    assert reader.returncode == 0, err
+    _, reads, publishes_seen = out.split()
+    assert int(reads) > 10 and publishes_seen == "1", "the old reader kept its consistent view"
+
+
+def test_unchanged_raw_bytes_skip_parsing(published_copy: Path) -> None:
+    result = run_maw("refresh", warehouse=published_copy)
+    assert result.returncode == 0, result.stderr
+    rows = query(
+        published_copy / "migration.duckdb",
+        """select dataset, unchanged, parse_seconds from meta.loads
+           where run_id = (select run_id from meta.publish order by published_at desc limit 1) and source = 'unhcr'""",
+    )
+    assert rows and all(unchanged and parse_seconds == 0 for _, unchanged, parse_seconds in rows)
+
+
+@pytest.mark.parametrize(
+    ("iso3", "millions"),
+    [("IRN", 3.8), ("TUR", 3.3), ("COL", 2.9), ("DEU", 2.6), ("PAK", 2.0)],
+)
+def test_end_2023_host_figures_of_seed_002(shared_warehouse: Path, iso3: str, millions: float) -> None:
+    """Seed 002 quotes UNHCR's end-2023 top hosts; refugees + OIP hosted must round to the same figure."""
+    (hosted,) = query(
+        shared_warehouse / "migration.duckdb",
+        "select refugees_hosted + oip_hosted from marts.country_year where iso3 = ? and year = 2023",
+        [iso3],
+    )[0]
+    assert round(hosted / 1e6, 1) == millions
