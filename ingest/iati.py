@@ -46,7 +46,7 @@ DEFAULT_PUBLISHERS = "minbuza_nl,unhcr,iom"
 DEFAULT_DATASTORE_QUERY = f'reporting_org_ref:"{DUTCH_MFA}" OR transaction_provider_org_ref:"{DUTCH_MFA}"'
 MIRROR_FOLDERS = ("iati/minbuza_nl", "iati/partners")
 REFERENCE = Path(__file__).parent / "reference"
-CODELIST_FILE = REFERENCE / "iati_codelists.csv"
+CODELIST_FILE = REFERENCE / "iati_codelists.csv"  # the demo mirror's codelists and the suites' code sets
 OVERRIDES_FILE = REFERENCE / "iati_migration_overrides.csv"
 CODELISTS = (
     "ActivityDateType", "ActivityStatus", "AidType", "CollaborationType", "Country", "Currency",
@@ -206,9 +206,7 @@ def _codelist_url(name: str) -> str:
 
 
 def _fetch_codelists(context: SourceContext) -> list[RawFile]:
-    """Full official codelists from the mirror or the IATI website; the demo uses the small reference file."""
-    if context.mode == "demo":
-        return [RawFile(content=CODELIST_FILE.read_bytes(), origin=str(CODELIST_FILE), extension="csv", name=CODELIST_FILE.name)]
+    """Official codelists from the mirror (the demo mirror's are a small subset) or the IATI website."""
     if context.mode == "live":
         client = HttpClient(backoff=float(os.environ.get("MAW_HTTP_BACKOFF", "1.0")))
         fetched = []
@@ -247,14 +245,7 @@ def _codelist_xml(landed: LandedFile) -> pl.DataFrame:
 
 
 def _parse_codelists(files: Sequence[LandedFile]) -> pl.DataFrame:
-    frames_ = []
-    schema: Schema = dict.fromkeys(CODELIST_COLUMNS, pl.Utf8)
-    for landed in files:
-        if landed.path.name.endswith(".csv"):
-            frames_.append(cast_checked(read_csv_text(landed, CODELIST_COLUMNS), schema, landed, first_row=2))
-        else:
-            frames_.append(_codelist_xml(landed))
-    return pl.concat(frames_, how="vertical")
+    return pl.concat([_codelist_xml(landed) for landed in files], how="vertical")
 
 
 @cache

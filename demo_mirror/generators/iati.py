@@ -10,6 +10,7 @@ the ECB's ``eurofxref-hist.csv`` (newest first, trailing comma, ``N/A``). Run:
 
 from __future__ import annotations
 
+import csv
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -56,6 +57,7 @@ class Activity:
     currency: str = "EUR"
     lang: str = "EN"
     humanitarian: bool = False
+    tags: list[tuple[str, str, str]] = field(default_factory=list)  # vocabulary, code, narrative
 
 
 def _nl(type_code: str, day: str, value: str, receiver: str, **extra) -> Transaction:
@@ -85,6 +87,7 @@ DUTCH = [
         {"EN": "Illustrative activity: information on safe migration and return counselling, via IOM."},
         regions=[("998", "100")],
         sectors=[("15190", "100")],
+        tags=[("3", "10.7", "Facilitate orderly, safe, regular and responsible migration")],
         transactions=[
             _nl("2", "2022-01-10", "12000000", "Demo IOM"),
             _nl("3", "2022-02-01", "4000000", "Demo IOM"),
@@ -236,6 +239,8 @@ def _activity(root: etree._Element, activity: Activity) -> None:
         if percentage is not None:
             attributes["percentage"] = percentage
         etree.SubElement(node, "sector", attributes)
+    for vocabulary, code, text in activity.tags:
+        _narratives(etree.SubElement(node, "tag", {"vocabulary": vocabulary, "code": code}), {"EN": text})
     etree.SubElement(node, "policy-marker", {"code": "1", "significance": "1", "vocabulary": "1"})
     etree.SubElement(node, "default-flow-type", {"code": "10"})
     etree.SubElement(node, "default-finance-type", {"code": "110"})
@@ -293,10 +298,30 @@ def write_rates(path: Path, rng: random.Random) -> None:
     path.write_text("\n".join([header, *reversed(lines)]) + "\n")
 
 
+def write_codelists(folder: Path) -> None:
+    """The codelists the demo needs, in the official XML format, from ``ingest/reference/iati_codelists.csv``."""
+    lists: dict[str, list[dict[str, str]]] = {}
+    with (ROOT.parent / "ingest" / "reference" / "iati_codelists.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            lists.setdefault(row["codelist"], []).append(row)
+    for name, rows in lists.items():
+        root = etree.Element("codelist", {"name": name, XML_LANG: "en", "complete": "0"})
+        items = etree.SubElement(root, "codelist-items")
+        for row in rows:
+            item = etree.SubElement(items, "codelist-item", {"status": row["status"]})
+            etree.SubElement(item, "code").text = row["code"]
+            etree.SubElement(etree.SubElement(item, "name"), "narrative").text = row["name"]
+            if row["category"]:
+                etree.SubElement(item, "category").text = row["category"]
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.xml").write_bytes(etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8"))
+
+
 def main() -> None:
     write_activities(ROOT / "iati/minbuza_nl/XM-DAC-7_minbuza_nl_demo.xml", DUTCH)
     for relative, activities in PARTNERS.items():
         write_activities(ROOT / relative, activities)
+    write_codelists(ROOT / "iati" / "codelists")
     write_rates(ROOT / "fx/eurofxref-hist.csv", random.Random(20250131))
 
 

@@ -38,10 +38,7 @@ usable as (
             when currency = 'EUR' then 1.0
             when currency_rate_date >= fx_date - interval 7 day then currency_units_per_eur
         end as eur_rate,
-        case
-            when currency = 'EUR' then fx_date
-            when currency_rate_date >= fx_date - interval 7 day then currency_rate_date
-        end as eur_rate_date,
+        case when currency_rate_date >= fx_date - interval 7 day then currency_rate_date end as eur_rate_date,
         case when usd_rate_date >= fx_date - interval 7 day then usd_units_per_eur end as usd_per_eur,
         case when usd_rate_date >= fx_date - interval 7 day then usd_rate_date end as usd_rate_date_used
     from with_rates
@@ -62,6 +59,6 @@ select
         when fx_date is null then 'no value-date or transaction date'
         when eur_rate is null then 'no ECB rate for ' || currency || ' within 7 days before ' || fx_date
         when usd_per_eur is null then 'no ECB USD rate within 7 days before ' || fx_date
-        else 'ECB reference rate of ' || coalesce(eur_rate_date, usd_rate_date_used)
+        else 'ECB reference rates of ' || coalesce(eur_rate_date, usd_rate_date_used)
     end as fx_status
 from usable

@@ -1,0 +1,244 @@
+"""IATI end to end: every activity and transaction of the mirror reaches the warehouse, allocations add up to
+the cent, Dutch disbursements match an independent sum over the XML, and a broken file publishes nothing.
+
+Expected figures are computed here from the XML with plain lxml XPath, never with the project's parser."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tests.conftest import DEMO_MIRROR, query, run_maw
+
+NL = "XM-DAC-7"
+CENT = Decimal("0.01")
+
+
+def _activity_files(mirror: Path) -> list[Path]:
+    return sorted((mirror / "iati").glob("minbuza_nl/*.xml")) + sorted((mirror / "iati").glob("partners/*.xml"))
+
+
+def _transactions(mirror: Path) -> list[dict]:
+    """Every transaction of the mirror's activity files, read with XPath."""
+    found = []
+    for path in _activity_files(mirror):
+        for activity in etree.parse(str(path)).xpath("/iati-activities/iati-activity"):
+            identifier = activity.findtext("iati-identifier").strip()
+            for index, node in enumerate(activity.xpath("transaction"), start=1):
+                value = node.find("value")
+                found.append({
+                    "key": f"{identifier}#{index}",
+                    "reporting": activity.xpath("string(reporting-org/@ref)"),
+                    "type": node.xpath("string(transaction-type/@code)"),
+                    "year": int(node.xpath("string(transaction-date/@iso-date)")[:4]),
+                    "value": Decimal(value.text.strip()),
+                    "currency": value.get("currency") or activity.get("default-currency"),
+                    "fx_date": value.get("value-date") or node.xpath("string(transaction-date/@iso-date)"),
+                    "provider": node.xpath("string(provider-org/@ref)"),
+                })
+    return found
+
+
+def _counts(mirror: Path) -> tuple[int, int]:
+    activities = sum(int(etree.parse(str(p)).xpath("count(//iati-activity)")) for p in _activity_files(mirror))
+    return activities, len(_transactions(mirror))
+
+
+@pytest.fixture(params=["demo", "shared"])
+def loaded(request) -> tuple[Path, Path]:
+    """(mirror, published database) for the demo mirror and, when present, the real snapshots."""
+    if request.param == "demo":
+        return DEMO_MIRROR, request.getfixturevalue("demo_warehouse") / "migration.duckdb"
+    return request.getfixturevalue("shared_data"), request.getfixturevalue("shared_warehouse") / "migration.duckdb"
+
+
+def test_every_activity_and_transaction_is_loaded(loaded) -> None:
+    mirror, database = loaded
+    activities, transactions = _counts(mirror)
+    assert query(database, "select count(*) from raw_iati.activities") == [(activities,)]
+    assert query(database, "select count(*) from raw_iati.transactions") == [(transactions,)]
+    assert query(database, "select count(*) from staging.stg_iati__transactions") == [(transactions,)]
+    assert query(database, "select count(distinct transaction_key) from marts.oda_transactions") == [(transactions,)]
+
+
+def test_allocated_parts_sum_to_each_transaction_to_the_cent(loaded) -> None:
+    mirror, database = loaded
+    expected = {t["key"]: t["value"].quantize(CENT, ROUND_HALF_EVEN) for t in _transactions(mirror)}
+    rows = query(
+        database,
+        "select transaction_key, sum(value)::varchar, count(*) from marts.oda_transactions group by transaction_key",
+    )
+    allocated = {key: Decimal(total) for key, total, _parts in rows}
+    assert allocated == expected
+    assert any(parts > 1 for *_, parts in rows), "no transaction was split: the test would prove nothing"
+    unbalanced = query(
+        database,
+        """select transaction_key from marts.oda_transactions group by transaction_key
+           having sum(value_eur) is distinct from min(transaction_value_eur)
+               or sum(value_usd) is distinct from min(transaction_value_usd)""",
+    )
+    assert unbalanced == []
+
+
+def test_dutch_disbursements_per_year_equal_an_independent_sum_over_the_xml(loaded) -> None:
+    mirror, database = loaded
+    expected: dict[int, Decimal] = defaultdict(Decimal)
+    for t in _transactions(mirror):
+        if t["reporting"] == NL and t["type"] in {"3", "4"}:
+            assert t["currency"] == "EUR"
+            expected[t["year"]] += t["value"]
+    rows = query(
+        database,
+        """select year, sum(value_eur)::varchar from marts.oda_transactions
+           where reporting_org_ref = 'XM-DAC-7' and transaction_type_code in ('3', '4') group by year""",
+    )
+    assert {year: Decimal(total) for year, total in rows} == dict(expected)
+    assert expected, "no Dutch disbursements in the mirror"
+
+
+def test_commitments_and_partner_money_never_reach_the_dutch_country_figures(loaded) -> None:
+    _mirror, database = loaded
+    ((country_year, allocations),) = query(
+        database,
+        """select (select sum(nl_oda_disbursed_eur) from intermediate.int_iati__nl_oda_country_year),
+                  (select sum(value_eur) from marts.oda_transactions
+                   where is_nl_mfa_reported and transaction_type_code in ('3', '4')
+                     and recipient_iso3 is not null and not is_in_donor_refugee_cost)""",
+    )
+    assert country_year == allocations
+    ((with_commitments,),) = query(
+        database,
+        """select sum(value_eur) from marts.oda_transactions
+           where reporting_org_ref = 'XM-DAC-7' and transaction_type_code = '2' and recipient_iso3 is not null""",
+    )
+    assert with_commitments != 0, "the mirror has no commitments: nothing to keep apart"
+
+
+def test_partner_incoming_funds_from_the_netherlands_are_traceable_but_not_dutch(loaded) -> None:
+    mirror, database = loaded
+    from_nl = [t for t in _transactions(mirror) if t["provider"] == NL and t["reporting"] != NL]
+    assert from_nl, "the mirror's partner files have no funds from XM-DAC-7"
+    rows = query(
+        database,
+        """select count(distinct transaction_key), bool_or(is_nl_mfa_reported) from marts.oda_transactions
+           where provider_org_ref = 'XM-DAC-7' and reporting_org_ref != 'XM-DAC-7'""",
+    )
+    assert rows == [(len(from_nl), False)]
+
+
+def test_partner_links_resolve_to_the_dutch_activity(demo_warehouse: Path) -> None:
+    rows = query(
+        demo_warehouse / "migration.duckdb",
+        """select t.provider_activity_id, a.reporting_org_ref from staging.stg_iati__transactions t
+           left join staging.stg_iati__activities a on a.iati_identifier = t.provider_activity_id
+           where t.provider_org_ref = 'XM-DAC-7' and t.reporting_org_ref != 'XM-DAC-7'""",
+    )
+    assert rows and all(reporting == NL for _, reporting in rows)
+
+
+def _ecb(mirror: Path) -> dict[str, dict[date, Decimal]]:
+    rates: dict[str, dict[date, Decimal]] = defaultdict(dict)
+    with (mirror / "fx" / "eurofxref-hist.csv").open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            for currency, cell in row.items():
+                if currency and currency != "Date" and cell not in ("N/A", "", None):
+                    rates[currency][date.fromisoformat(row["Date"])] = Decimal(cell)
+    return rates
+
+
+def _as_of(series: dict[date, Decimal], day: date) -> Decimal | None:
+    for back in range(8):
+        if day - timedelta(days=back) in series:
+            return series[day - timedelta(days=back)]
+    return None
+
+
+def test_values_are_converted_at_the_ecb_rate_of_their_value_date(loaded) -> None:
+    mirror, database = loaded
+    rates = _ecb(mirror)
+    expected = {}
+    for t in _transactions(mirror):
+        rate = Decimal(1) if t["currency"] == "EUR" else _as_of(rates.get(t["currency"], {}), date.fromisoformat(t["fx_date"][:10]))
+        if rate is not None:
+            expected[t["key"]] = float(t["value"] / rate)
+    rows = query(database, "select transaction_key, transaction_value_eur::double from intermediate.int_iati__transactions_converted")
+    converted = dict(rows)
+    assert set(expected) <= set(converted)
+    assert all(abs(converted[k] - v) <= 0.0051 for k, v in expected.items())
+    assert any(t["currency"] != "EUR" for t in _transactions(mirror))
+    missing = query(database, "select count(*) from intermediate.int_iati__transactions_converted where value_eur is null")
+    assert missing == [(len(converted) - len(expected),)]
+
+
+def test_migration_relevance_has_a_reason_and_overrides_win(demo_warehouse: Path) -> None:
+    rows = dict(
+        ((identifier, (related, reason)) for identifier, related, reason in query(
+            demo_warehouse / "migration.duckdb",
+            "select iati_identifier, is_migration_related, migration_reason "
+            "from intermediate.int_iati__activity_migration_relevance",
+        ))
+    )
+    assert all(reason for related, reason in rows.values() if related)
+    assert rows["XM-DAC-7-PPR-DEMO-0003"] == (False, "")  # water and sanitation
+    assert rows["XM-DAC-7-PPR-DEMO-0005"][0] and "93010" in rows["XM-DAC-7-PPR-DEMO-0005"][1]
+    assert rows["XM-DAC-7-PPR-DEMO-0004"][0] and "vluchtelingen" in rows["XM-DAC-7-PPR-DEMO-0004"][1]
+    assert rows["XM-DAC-7-PPR-DEMO-0006"][0] and "override" in rows["XM-DAC-7-PPR-DEMO-0006"][1]
+    assert not rows["XM-DAC-7-PPR-DEMO-0008"][0] and "return" in rows["XM-DAC-7-PPR-DEMO-0008"][1]
+
+
+@pytest.mark.shared
+def test_every_activity_with_a_migration_sector_is_migration_related(shared_warehouse: Path, shared_data: Path) -> None:
+    expected = set()
+    for path in _activity_files(shared_data):
+        for activity in etree.parse(str(path)).xpath("//iati-activity"):
+            codes = activity.xpath(".//sector[not(@vocabulary) or @vocabulary='' or @vocabulary='1']/@code")
+            if {"15190", "15136", "93010"} & set(codes):
+                expected.add(activity.findtext("iati-identifier").strip())
+    rows = query(
+        shared_warehouse / "migration.duckdb",
+        "select iati_identifier from intermediate.int_iati__activity_migration_relevance where by_sector",
+    )
+    assert {r[0] for r in rows} == expected and expected
+
+
+def test_in_donor_refugee_costs_are_kept_apart(demo_warehouse: Path) -> None:
+    database = demo_warehouse / "migration.duckdb"
+    rows = query(database, "select distinct sector_code, recipient_iso3 from marts.oda_transactions where is_in_donor_refugee_cost")
+    assert rows == [("93010", None)]
+    ((in_country,),) = query(
+        database,
+        "select count(*) from intermediate.int_iati__nl_oda_country_year c join marts.oda_transactions t "
+        "on t.recipient_iso3 = c.iso3 and t.year = c.year where t.is_in_donor_refugee_cost",
+    )
+    assert in_country == 0
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_truncated_xml_file_fails_the_load_names_file_and_line_and_publishes_nothing(
+    demo_warehouse: Path, mirror_copy, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(demo_warehouse, warehouse)
+    published = warehouse / "migration.duckdb"
+    before = _sha256(published)
+    mirror = mirror_copy(DEMO_MIRROR)
+    broken = mirror / "iati" / "partners" / "XM-DAC-47066_iom_demo.xml"
+    content = broken.read_bytes()
+    broken.write_bytes(content[: len(content) // 2])
+    result = run_maw("refresh", "--mirror", str(mirror), warehouse=warehouse)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "XM-DAC-47066_iom_demo.xml" in output and "malformed XML at line" in output
+    assert "nothing was published" in output
+    assert _sha256(published) == before
