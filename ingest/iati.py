@@ -222,7 +222,7 @@ def _codelist_xml(landed: LandedFile) -> pl.DataFrame:
     try:
         root = etree.parse(str(landed.path)).getroot()
     except etree.XMLSyntaxError as exc:
-        raise ParseError(f"malformed codelist XML at line {exc.lineno}: {exc.msg}", file=landed.origin, row=exc.lineno) from exc
+        raise ParseError(f"malformed codelist XML at line {exc.lineno}: {exc.msg}", file=landed.origin, row=exc.lineno) from None
     if root.tag != "codelist" or not root.get("name"):
         raise ParseError(f"root element is <{root.tag}>, not <codelist name=...>", file=landed.origin, row=root.sourceline)
     rows = []

@@ -438,7 +438,7 @@ def iter_activities(path: Path, origin: str) -> Iterator[Rows]:
         line, column = exc.position if exc.position else (exc.lineno, None)
         raise ParseError(
             f"malformed XML at line {line}, column {column}: {exc.msg}", file=origin, row=line, field=None
-        ) from exc
+        ) from None  # lxml's error names the landed copy; this one names the source file
 
 
 def parse_file(path: Path, origin: str) -> Rows:
@@ -460,7 +460,7 @@ def _require_activities_root(path: Path, origin: str) -> None:
                 raise ParseError(f"root element is <{element.tag}>, not <iati-activities>", file=origin, row=element.sourceline)
             return
     except etree.XMLSyntaxError as exc:
-        raise ParseError(f"malformed XML at line {exc.lineno}: {exc.msg}", file=origin, row=exc.lineno) from exc
+        raise ParseError(f"malformed XML at line {exc.lineno}: {exc.msg}", file=origin, row=exc.lineno) from None
 
 
 def frames(rows: Rows) -> dict[str, pl.DataFrame]:

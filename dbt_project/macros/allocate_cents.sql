@@ -1,6 +1,6 @@
 {#-
   Split `amount` over the rows of one `partition_by` group by `share` (shares of a group sum to 1), in whole
-  cents, so that the parts add up to round(amount, 2) exactly: every part gets the floor of its exact cent
+  cents, so that the parts add up to round(amount, 2) (half away from zero) exactly: every part gets the floor of its exact cent
   amount, and the cents left over go one each to the parts with the largest remainders (ties: `order_by`).
   The sign of the amount is kept (negative de-commitments split into negative parts). Null stays null.
 -#}
