@@ -27,7 +27,9 @@ UNFLAGGED = "percentage_issue.isnull()"
 
 
 def _when(expectation: Expectation, condition: str) -> Expectation:
-    return Expectation(expectation.type, {**expectation.kwargs, "row_condition": condition, "condition_parser": "pandas"})
+    return Expectation(
+        expectation.type, {**expectation.kwargs, "row_condition": condition, "condition_parser": "pandas"}
+    )
 
 
 def _percent_sum(column: str) -> Expectation:
@@ -80,7 +82,9 @@ SUITES = {
         *PROVENANCE,
         *not_null("codelist", "code"),
         unique_key("codelist", "code"),
-        Expectation("expect_column_distinct_values_to_contain_set", {"column": "codelist", "value_set": sorted(CODELISTS)}),
+        Expectation(
+            "expect_column_distinct_values_to_contain_set", {"column": "codelist", "value_set": sorted(CODELISTS)}
+        ),
     ],
     "migration_overrides": [
         *PROVENANCE,

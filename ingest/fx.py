@@ -40,8 +40,16 @@ def ecb_url() -> str:
 def _fetch(context: SourceContext) -> list[RawFile]:
     if context.mode == "live":
         raw = HttpClient(backoff=float(os.environ.get("MAW_HTTP_BACKOFF", "1.0"))).get(ecb_url())
-        return [RawFile(content=raw.content, origin=raw.origin, extension="zip", http_status=raw.http_status,
-                        retrieved_at=raw.retrieved_at, name="eurofxref-hist.zip")]
+        return [
+            RawFile(
+                content=raw.content,
+                origin=raw.origin,
+                extension="zip",
+                http_status=raw.http_status,
+                retrieved_at=raw.retrieved_at,
+                name="eurofxref-hist.zip",
+            )
+        ]
     return [read_mirror_file(context, f"fx/{MEMBER}", "csv")]
 
 
@@ -63,7 +71,9 @@ def parse_rates(landed: LandedFile) -> pl.DataFrame:
     except pl.exceptions.PolarsError as exc:
         raise ParseError(f"not a readable CSV: {exc}", file=landed.origin) from exc
     if wide.columns[0] != "Date" or "USD" not in wide.columns:
-        raise ParseError(f"header does not start with Date and has no USD column: {wide.columns[:5]}", file=landed.origin, row=1)
+        raise ParseError(
+            f"header does not start with Date and has no USD column: {wide.columns[:5]}", file=landed.origin, row=1
+        )
     currencies = [c for c in wide.columns[1:] if c.strip() and not c.startswith("_duplicated")]
     long = (
         wide.select("Date", *currencies)
@@ -82,7 +92,9 @@ def parse_rates(landed: LandedFile) -> pl.DataFrame:
             first = bad.row(0, named=True)
             raise ParseError(
                 f"value {first['Date' if field else 'text']!r} is not a {'date' if field else 'positive rate'}",
-                file=landed.origin, row=int(first["line"]), field=field or first["currency"],
+                file=landed.origin,
+                row=int(first["line"]),
+                field=field or first["currency"],
             )
     frame = long.select(
         "rate_date", "currency", pl.col("text").cast(RATE).alias("units_per_eur"), pl.col("line").cast(pl.Int64)

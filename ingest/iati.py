@@ -49,10 +49,26 @@ REFERENCE = Path(__file__).parent / "reference"
 CODELIST_FILE = REFERENCE / "iati_codelists.csv"  # the demo mirror's codelists and the suites' code sets
 OVERRIDES_FILE = REFERENCE / "iati_migration_overrides.csv"
 CODELISTS = (
-    "ActivityDateType", "ActivityStatus", "AidType", "CollaborationType", "Country", "Currency",
-    "DisbursementChannel", "FinanceType", "FlowType", "OrganisationRole", "OrganisationType", "PolicyMarker",
-    "PolicySignificance", "Region", "RegionVocabulary", "Sector", "SectorCategory", "SectorVocabulary",
-    "TiedStatus", "TransactionType",
+    "ActivityDateType",
+    "ActivityStatus",
+    "AidType",
+    "CollaborationType",
+    "Country",
+    "Currency",
+    "DisbursementChannel",
+    "FinanceType",
+    "FlowType",
+    "OrganisationRole",
+    "OrganisationType",
+    "PolicyMarker",
+    "PolicySignificance",
+    "Region",
+    "RegionVocabulary",
+    "Sector",
+    "SectorCategory",
+    "SectorVocabulary",
+    "TiedStatus",
+    "TransactionType",
 )
 FETCH_CACHE_SECONDS = 900.0
 
@@ -75,7 +91,9 @@ def _is_activity_package(package: dict) -> bool:
     return not name.endswith(("-org", "-organisation", "-organization", "-org-file"))
 
 
-def list_registry_files(client: HttpClient, base_url: str, publisher: str, *, page_size: int = 1000) -> list[tuple[str, str]]:
+def list_registry_files(
+    client: HttpClient, base_url: str, publisher: str, *, page_size: int = 1000
+) -> list[tuple[str, str]]:
     """(dataset name, XML url) of every activity file the Registry lists for ``publisher``."""
     found: list[tuple[str, str]] = []
     start, count = 0, None
@@ -98,7 +116,9 @@ def list_registry_files(client: HttpClient, base_url: str, publisher: str, *, pa
             break
         start += len(result["results"])
     if not found:
-        raise FetchError(f"the Registry lists no activity files for publisher {publisher!r}", file=f"{base_url}/package_search")
+        raise FetchError(
+            f"the Registry lists no activity files for publisher {publisher!r}", file=f"{base_url}/package_search"
+        )
     return sorted(found)
 
 
@@ -108,8 +128,16 @@ def fetch_registry(client: HttpClient, base_url: str, publishers: Sequence[str])
     for publisher in publishers:
         for name, url in list_registry_files(client, base_url, publisher):
             raw = client.get(url)
-            files.append(RawFile(content=raw.content, origin=raw.origin, extension="xml",
-                                 http_status=raw.http_status, retrieved_at=raw.retrieved_at, name=name))
+            files.append(
+                RawFile(
+                    content=raw.content,
+                    origin=raw.origin,
+                    extension="xml",
+                    http_status=raw.http_status,
+                    retrieved_at=raw.retrieved_at,
+                    name=name,
+                )
+            )
         log.info("IATI Registry: %s activity file(s) of %s downloaded", len(files), publisher)
     return files
 
@@ -119,11 +147,14 @@ def fetch_live() -> list[RawFile]:
     backoff = float(os.environ.get("MAW_HTTP_BACKOFF", "1.0"))
     if key:
         client = HttpClient(
-            headers={"Ocp-Apim-Subscription-Key": key}, backoff=backoff,
+            headers={"Ocp-Apim-Subscription-Key": key},
+            backoff=backoff,
             rate_limit_cooldown=float(os.environ.get("MAW_IATI_RATE_LIMIT_COOLDOWN", "10")),
         )
         return fetch_pages(
-            client, datastore_url(), os.environ.get("MAW_IATI_DATASTORE_QUERY", DEFAULT_DATASTORE_QUERY),
+            client,
+            datastore_url(),
+            os.environ.get("MAW_IATI_DATASTORE_QUERY", DEFAULT_DATASTORE_QUERY),
             page_size=int(os.environ.get("MAW_IATI_DATASTORE_ROWS", "1000")),
             pause=float(os.environ.get("MAW_IATI_DATASTORE_PAUSE", "1.0")),
         )
@@ -184,7 +215,9 @@ def _parse_snapshot(files: tuple[LandedFile, ...]) -> dict[str, pl.DataFrame]:
         for name, frame in frames(rows).items():
             tables[name].append(_with_provenance(frame, landed))
     return {
-        name: pl.concat(parts, how="vertical").select(*TABLES[name], "_source_file", "_source_row", "_snapshot_sha256", "_retrieved_at")
+        name: pl.concat(parts, how="vertical").select(
+            *TABLES[name], "_source_file", "_source_row", "_snapshot_sha256", "_retrieved_at"
+        )
         for name, parts in tables.items()
     }
 
@@ -212,8 +245,16 @@ def _fetch_codelists(context: SourceContext) -> list[RawFile]:
         fetched = []
         for name in CODELISTS:
             raw = client.get(_codelist_url(name))
-            fetched.append(RawFile(content=raw.content, origin=raw.origin, extension="xml",
-                                   http_status=raw.http_status, retrieved_at=raw.retrieved_at, name=f"{name}.xml"))
+            fetched.append(
+                RawFile(
+                    content=raw.content,
+                    origin=raw.origin,
+                    extension="xml",
+                    http_status=raw.http_status,
+                    retrieved_at=raw.retrieved_at,
+                    name=f"{name}.xml",
+                )
+            )
         return fetched
     return [read_mirror_file(context, f"iati/codelists/{name}.xml", "xml") for name in CODELISTS]
 
@@ -222,26 +263,38 @@ def _codelist_xml(landed: LandedFile) -> pl.DataFrame:
     try:
         root = etree.parse(str(landed.path)).getroot()
     except etree.XMLSyntaxError as exc:
-        raise ParseError(f"malformed codelist XML at line {exc.lineno}: {exc.msg}", file=landed.origin, row=exc.lineno) from None
+        raise ParseError(
+            f"malformed codelist XML at line {exc.lineno}: {exc.msg}", file=landed.origin, row=exc.lineno
+        ) from None
     if root.tag != "codelist" or not root.get("name"):
-        raise ParseError(f"root element is <{root.tag}>, not <codelist name=...>", file=landed.origin, row=root.sourceline)
+        raise ParseError(
+            f"root element is <{root.tag}>, not <codelist name=...>", file=landed.origin, row=root.sourceline
+        )
     rows = []
     for item in root.iter("codelist-item"):
         names = item.findall("name/narrative")
-        english = next((n for n in names if (n.get("{http://www.w3.org/XML/1998/namespace}lang") or "en") == "en"), None)
+        english = next(
+            (n for n in names if (n.get("{http://www.w3.org/XML/1998/namespace}lang") or "en") == "en"), None
+        )
         code = item.findtext("code")
         if code is None or not code.strip():
             raise ParseError("codelist item without code", file=landed.origin, row=item.sourceline, field="code")
-        rows.append({
-            "codelist": root.get("name"),
-            "code": code.strip(),
-            "name": (english.text or "").strip() if english is not None else None,
-            "category": (item.findtext("category") or "").strip() or None,
-            "status": item.get("status") or "active",
-            "_source_row": item.sourceline,
-        })
-    frame = pl.DataFrame(rows, schema={**dict.fromkeys(CODELIST_COLUMNS, pl.Utf8), "_source_row": pl.Int64}, orient="row")
-    return _with_provenance(frame, landed).select(*CODELIST_COLUMNS, "_source_file", "_source_row", "_snapshot_sha256", "_retrieved_at")
+        rows.append(
+            {
+                "codelist": root.get("name"),
+                "code": code.strip(),
+                "name": (english.text or "").strip() if english is not None else None,
+                "category": (item.findtext("category") or "").strip() or None,
+                "status": item.get("status") or "active",
+                "_source_row": item.sourceline,
+            }
+        )
+    frame = pl.DataFrame(
+        rows, schema={**dict.fromkeys(CODELIST_COLUMNS, pl.Utf8), "_source_row": pl.Int64}, orient="row"
+    )
+    return _with_provenance(frame, landed).select(
+        *CODELIST_COLUMNS, "_source_file", "_source_row", "_snapshot_sha256", "_retrieved_at"
+    )
 
 
 def _parse_codelists(files: Sequence[LandedFile]) -> pl.DataFrame:
@@ -257,25 +310,35 @@ def reference_codes(codelist: str) -> frozenset[str]:
 
 # --- reviewed migration-relevance overrides ----------------------------------------------------------
 
-OVERRIDE_SCHEMA: Schema = {"iati_identifier": pl.Utf8, "is_migration_related": pl.Boolean, "reason": pl.Utf8, "reviewed_by": pl.Utf8}
+OVERRIDE_SCHEMA: Schema = {
+    "iati_identifier": pl.Utf8,
+    "is_migration_related": pl.Boolean,
+    "reason": pl.Utf8,
+    "reviewed_by": pl.Utf8,
+}
 
 
 def _fetch_overrides(_context: SourceContext) -> list[RawFile]:
-    return [RawFile(content=OVERRIDES_FILE.read_bytes(), origin=str(OVERRIDES_FILE), extension="csv", name=OVERRIDES_FILE.name)]
+    return [
+        RawFile(
+            content=OVERRIDES_FILE.read_bytes(), origin=str(OVERRIDES_FILE), extension="csv", name=OVERRIDES_FILE.name
+        )
+    ]
 
 
 def _parse_overrides(files: Sequence[LandedFile]) -> pl.DataFrame:
     return pl.concat(
-        cast_checked(read_csv_text(landed, list(OVERRIDE_SCHEMA)), OVERRIDE_SCHEMA, landed, first_row=2) for landed in files
+        cast_checked(read_csv_text(landed, list(OVERRIDE_SCHEMA)), OVERRIDE_SCHEMA, landed, first_row=2)
+        for landed in files
     )
 
 
 # --- datasets ------------------------------------------------------------------------------------------
 
 _DESCRIPTIONS = {
-    "activities": "One row per IATI activity per file: identifier, reporting org, titles (default, en, nl), status, dates, defaults.",
+    "activities": "One row per IATI activity per file: identifier, reporting org, titles (en, nl), status, dates.",
     "narratives": "Every title and description narrative of every activity, with its language.",
-    "transactions": "Every transaction as published: type, date, value (own currency), value-date, provider and receiver.",
+    "transactions": "Every transaction as published: type, date, value, currency, value-date, provider, receiver.",
     "participating_orgs": "Participating organisations of each activity with role, ref, type and activity id.",
     "recipients": "Recipient countries and regions, activity- or transaction-level, with percentages.",
     "sectors": "Sectors (all vocabularies), activity- or transaction-level, with percentages.",
@@ -295,13 +358,33 @@ _KEYS = {
 
 DATASETS: tuple[Dataset, ...] = (
     *(
-        Dataset(source=SOURCE, name=name, fetch=fetch_activity_files, parse=_table_parser(name), key=_KEYS[name],
-                description=_DESCRIPTIONS[name], track_changes=name in {"activities", "transactions"})
+        Dataset(
+            source=SOURCE,
+            name=name,
+            fetch=fetch_activity_files,
+            parse=_table_parser(name),
+            key=_KEYS[name],
+            description=_DESCRIPTIONS[name],
+            track_changes=name in {"activities", "transactions"},
+        )
         for name in TABLES
     ),
-    Dataset(source=SOURCE, name="codelists", fetch=_fetch_codelists, parse=_parse_codelists, key=("codelist", "code"),
-            description="IATI codelists (code, English name, category) used to name codes.", track_changes=False),
-    Dataset(source=SOURCE, name="migration_overrides", fetch=_fetch_overrides, parse=_parse_overrides,
-            key=("iati_identifier",), description="Reviewed overrides of the migration-relevance rules.",
-            track_changes=False),
+    Dataset(
+        source=SOURCE,
+        name="codelists",
+        fetch=_fetch_codelists,
+        parse=_parse_codelists,
+        key=("codelist", "code"),
+        description="IATI codelists (code, English name, category) used to name codes.",
+        track_changes=False,
+    ),
+    Dataset(
+        source=SOURCE,
+        name="migration_overrides",
+        fetch=_fetch_overrides,
+        parse=_parse_overrides,
+        key=("iati_identifier",),
+        description="Reviewed overrides of the migration-relevance rules.",
+        track_changes=False,
+    ),
 )

@@ -24,21 +24,58 @@ log = logging.getLogger("maw.iati")
 
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
 FIELDS = (
-    "id", "iati_identifier", "reporting_org_ref", "reporting_org_type", "reporting_org_narrative", "default_currency",
-    "humanitarian", "hierarchy", "last_updated_datetime", "activity_status_code", "title_narrative",
-    "title_narrative_xml_lang", "description_narrative", "description_narrative_xml_lang",
-    "participating_org_ref", "participating_org_role", "participating_org_type", "participating_org_narrative",
-    "recipient_country_code", "recipient_country_percentage", "recipient_region_code",
-    "recipient_region_vocabulary", "recipient_region_percentage", "sector_code", "sector_vocabulary",
-    "sector_percentage", "transaction_ref", "transaction_humanitarian", "transaction_transaction_type_code",
-    "transaction_transaction_date_iso_date", "transaction_value", "transaction_value_currency",
-    "transaction_value_value_date", "transaction_description_narrative", "transaction_provider_org_ref",
-    "transaction_provider_org_type", "transaction_provider_org_narrative", "transaction_provider_org_provider_activity_id",
-    "transaction_receiver_org_ref", "transaction_receiver_org_type", "transaction_receiver_org_narrative",
-    "transaction_receiver_org_receiver_activity_id", "transaction_recipient_country_code",
-    "transaction_recipient_region_code", "transaction_recipient_region_vocabulary", "transaction_sector_code",
-    "transaction_sector_vocabulary", "transaction_flow_type_code", "transaction_finance_type_code",
-    "transaction_aid_type_code", "transaction_tied_status_code", "transaction_disbursement_channel_code",
+    "id",
+    "iati_identifier",
+    "reporting_org_ref",
+    "reporting_org_type",
+    "reporting_org_narrative",
+    "default_currency",
+    "humanitarian",
+    "hierarchy",
+    "last_updated_datetime",
+    "activity_status_code",
+    "title_narrative",
+    "title_narrative_xml_lang",
+    "description_narrative",
+    "description_narrative_xml_lang",
+    "participating_org_ref",
+    "participating_org_role",
+    "participating_org_type",
+    "participating_org_narrative",
+    "recipient_country_code",
+    "recipient_country_percentage",
+    "recipient_region_code",
+    "recipient_region_vocabulary",
+    "recipient_region_percentage",
+    "sector_code",
+    "sector_vocabulary",
+    "sector_percentage",
+    "transaction_ref",
+    "transaction_humanitarian",
+    "transaction_transaction_type_code",
+    "transaction_transaction_date_iso_date",
+    "transaction_value",
+    "transaction_value_currency",
+    "transaction_value_value_date",
+    "transaction_description_narrative",
+    "transaction_provider_org_ref",
+    "transaction_provider_org_type",
+    "transaction_provider_org_narrative",
+    "transaction_provider_org_provider_activity_id",
+    "transaction_receiver_org_ref",
+    "transaction_receiver_org_type",
+    "transaction_receiver_org_narrative",
+    "transaction_receiver_org_receiver_activity_id",
+    "transaction_recipient_country_code",
+    "transaction_recipient_region_code",
+    "transaction_recipient_region_vocabulary",
+    "transaction_sector_code",
+    "transaction_sector_vocabulary",
+    "transaction_flow_type_code",
+    "transaction_finance_type_code",
+    "transaction_aid_type_code",
+    "transaction_tied_status_code",
+    "transaction_disbursement_channel_code",
 )
 
 
@@ -56,7 +93,14 @@ def fetch_pages(
     while found is None or start < found:
         if pages and pause:
             time.sleep(pause)
-        params = {"q": query, "fl": ",".join(FIELDS), "sort": "id asc", "rows": str(page_size), "start": str(start), "wt": "json"}
+        params = {
+            "q": query,
+            "fl": ",".join(FIELDS),
+            "sort": "id asc",
+            "rows": str(page_size),
+            "start": str(start),
+            "wt": "json",
+        }
         raw = client.get(url, params, expect_json=True)
         body = json.loads(raw.content)
         response = body.get("response") if isinstance(body, dict) else None
@@ -64,8 +108,14 @@ def fetch_pages(
             raise FetchError("no response.docs in the answer; is this the IATI Datastore?", file=raw.origin)
         found = int(response.get("numFound") or 0)
         pages.append(
-            RawFile(content=raw.content, origin=raw.origin, extension="json", http_status=raw.http_status,
-                    retrieved_at=raw.retrieved_at, name=f"datastore-transaction-page-{len(pages) + 1:04d}")
+            RawFile(
+                content=raw.content,
+                origin=raw.origin,
+                extension="json",
+                http_status=raw.http_status,
+                retrieved_at=raw.retrieved_at,
+                name=f"datastore-transaction-page-{len(pages) + 1:04d}",
+            )
         )
         if not response["docs"]:
             break
@@ -133,7 +183,9 @@ def parse_pages(files: Sequence[LandedFile]) -> dict[LandedFile, Rows]:
         for number, doc in enumerate(docs, start=1):
             identifier = _str(doc.get("iati_identifier"))
             if identifier is None:
-                raise ParseError("document without iati_identifier", file=landed.origin, row=number, field="iati_identifier")
+                raise ParseError(
+                    "document without iati_identifier", file=landed.origin, row=number, field="iati_identifier"
+                )
             if identifier not in seen:
                 seen.add(identifier)
                 _activity(rows, doc, identifier, landed.origin, number)
@@ -148,25 +200,45 @@ def _activity(rows: Rows, doc: dict, identifier: str, origin: str, number: int) 
     for kind in ("title", "description"):
         texts, langs = _list(doc.get(f"{kind}_narrative")), _list(doc.get(f"{kind}_narrative_xml_lang"))
         for position, text in enumerate(texts, start=1):
-            rows.add("narratives", number, iati_identifier=identifier, element=kind, description_type=None,
-                     position=position, lang=_str(langs[position - 1]).lower() if len(langs) == len(texts) and langs[position - 1] else None,
-                     narrative=_str(text))
+            rows.add(
+                "narratives",
+                number,
+                iati_identifier=identifier,
+                element=kind,
+                description_type=None,
+                position=position,
+                lang=_str(langs[position - 1]).lower() if len(langs) == len(texts) and langs[position - 1] else None,
+                narrative=_str(text),
+            )
 
     refs, roles = _list(doc.get("participating_org_ref")), _list(doc.get("participating_org_role"))
     types, names = _list(doc.get("participating_org_type")), _list(doc.get("participating_org_narrative"))
     for position, role in enumerate(roles, start=1):
-        rows.add("participating_orgs", number, iati_identifier=identifier, position=position, role_code=_str(role),
-                 org_ref=_str(refs[position - 1]) if len(refs) == len(roles) else None,
-                 org_type=_str(types[position - 1]) if len(types) == len(roles) else None,
-                 org_activity_id=None, crs_channel_code=None,
-                 org_name=_str(names[position - 1]) if len(names) == len(roles) else None)
+        rows.add(
+            "participating_orgs",
+            number,
+            iati_identifier=identifier,
+            position=position,
+            role_code=_str(role),
+            org_ref=_str(refs[position - 1]) if len(refs) == len(roles) else None,
+            org_type=_str(types[position - 1]) if len(types) == len(roles) else None,
+            org_activity_id=None,
+            crs_channel_code=None,
+            org_name=_str(names[position - 1]) if len(names) == len(roles) else None,
+        )
 
     recipient_parts: list[Decimal | None] = []
     position = 0
     countries, country_pcts = _list(doc.get("recipient_country_code")), _list(doc.get("recipient_country_percentage"))
     regions = _list(doc.get("recipient_region_code"))
-    region_vocabs, region_pcts = _list(doc.get("recipient_region_vocabulary")), _list(doc.get("recipient_region_percentage"))
-    for kind, codes, pcts, vocabs in (("country", countries, country_pcts, []), ("region", regions, region_pcts, region_vocabs)):
+    region_vocabs, region_pcts = (
+        _list(doc.get("recipient_region_vocabulary")),
+        _list(doc.get("recipient_region_percentage")),
+    )
+    for kind, codes, pcts, vocabs in (
+        ("country", countries, country_pcts, []),
+        ("region", regions, region_pcts, region_vocabs),
+    ):
         usable = len(pcts) == len(codes)
         if pcts and not usable:
             issues.append(f"recipient {kind} percentages cannot be paired with codes in the Datastore arrays")
@@ -174,12 +246,26 @@ def _activity(rows: Rows, doc: dict, identifier: str, origin: str, number: int) 
             position += 1
             percentage = _decimal(pcts[index], origin, number, f"recipient_{kind}_percentage") if usable else None
             recipient_parts.append(percentage)
-            rows.add("recipients", number, iati_identifier=identifier, transaction_index=None, position=position,
-                     recipient_kind=kind, code=_str(code),
-                     vocabulary=(_str(vocabs[index]) if len(vocabs) == len(codes) else None) or "1" if kind == "region" else None,
-                     percentage=percentage, name=None)
+            rows.add(
+                "recipients",
+                number,
+                iati_identifier=identifier,
+                transaction_index=None,
+                position=position,
+                recipient_kind=kind,
+                code=_str(code),
+                vocabulary=(_str(vocabs[index]) if len(vocabs) == len(codes) else None) or "1"
+                if kind == "region"
+                else None,
+                percentage=percentage,
+                name=None,
+            )
 
-    codes, vocabs, pcts = _list(doc.get("sector_code")), _list(doc.get("sector_vocabulary")), _list(doc.get("sector_percentage"))
+    codes, vocabs, pcts = (
+        _list(doc.get("sector_code")),
+        _list(doc.get("sector_vocabulary")),
+        _list(doc.get("sector_percentage")),
+    )
     sector_parts: dict[str, list[Decimal | None]] = {}
     usable = _paired(codes, pcts) and len(pcts) in (0, len(codes))
     if pcts and not usable:
@@ -188,27 +274,50 @@ def _activity(rows: Rows, doc: dict, identifier: str, origin: str, number: int) 
         vocabulary = (_str(vocabs[index]) if len(vocabs) == len(codes) else None) or "1"
         percentage = _decimal(pcts[index], origin, number, "sector_percentage") if usable and pcts else None
         sector_parts.setdefault(vocabulary, []).append(percentage)
-        rows.add("sectors", number, iati_identifier=identifier, transaction_index=None, position=index + 1,
-                 vocabulary=vocabulary, code=_str(code), percentage=percentage, name=None)
+        rows.add(
+            "sectors",
+            number,
+            iati_identifier=identifier,
+            transaction_index=None,
+            position=index + 1,
+            vocabulary=vocabulary,
+            code=_str(code),
+            percentage=percentage,
+            name=None,
+        )
     dac = next((v for v in ("1", "2") if v in sector_parts), None)
     issues += [
         _percentage_issue("recipient countries/regions", recipient_parts),
         _percentage_issue(f"sectors (vocabulary {dac})", sector_parts.get(dac, [])),
     ]
     rows.add(
-        "activities", number,
-        iati_identifier=identifier, iati_version=None,
-        reporting_org_ref=_first(doc.get("reporting_org_ref")), reporting_org_type=_first(doc.get("reporting_org_type")),
-        reporting_org_name=_first(doc.get("reporting_org_narrative")), default_currency=_first(doc.get("default_currency")),
-        default_lang=None, hierarchy=_first(doc.get("hierarchy")), humanitarian=boolean(_first(doc.get("humanitarian"))),
+        "activities",
+        number,
+        iati_identifier=identifier,
+        iati_version=None,
+        reporting_org_ref=_first(doc.get("reporting_org_ref")),
+        reporting_org_type=_first(doc.get("reporting_org_type")),
+        reporting_org_name=_first(doc.get("reporting_org_narrative")),
+        default_currency=_first(doc.get("default_currency")),
+        default_lang=None,
+        hierarchy=_first(doc.get("hierarchy")),
+        humanitarian=boolean(_first(doc.get("humanitarian"))),
         last_updated_datetime=_first(doc.get("last_updated_datetime")),
         activity_status_code=_first(doc.get("activity_status_code")),
-        title=_narrative(doc, "title", None), title_en=_narrative(doc, "title", "en"),
-        title_nl=_narrative(doc, "title", "nl"), description_en=_narrative(doc, "description", "en"),
+        title=_narrative(doc, "title", None),
+        title_en=_narrative(doc, "title", "en"),
+        title_nl=_narrative(doc, "title", "nl"),
+        description_en=_narrative(doc, "description", "en"),
         description_nl=_narrative(doc, "description", "nl"),
-        planned_start_date=None, actual_start_date=None, planned_end_date=None, actual_end_date=None,
-        collaboration_type_code=None, default_flow_type_code=None, default_finance_type_code=None,
-        default_aid_type_code=None, default_tied_status_code=None,
+        planned_start_date=None,
+        actual_start_date=None,
+        planned_end_date=None,
+        actual_end_date=None,
+        collaboration_type_code=None,
+        default_flow_type_code=None,
+        default_finance_type_code=None,
+        default_aid_type_code=None,
+        default_tied_status_code=None,
         recipient_percentage_sum=_percentage_sum(recipient_parts),
         sector_percentage_sum=_percentage_sum(sector_parts.get(dac, [])),
         percentage_issue="; ".join(i for i in issues if i) or None,
@@ -222,14 +331,21 @@ def _transaction(rows: Rows, doc: dict, identifier: str, index: int, origin: str
     currency = _first(doc.get("transaction_value_currency"))
     default_currency = _first(doc.get("default_currency"))
     rows.add(
-        "transactions", number,
-        iati_identifier=identifier, reporting_org_ref=_first(doc.get("reporting_org_ref")), transaction_index=index,
+        "transactions",
+        number,
+        iati_identifier=identifier,
+        reporting_org_ref=_first(doc.get("reporting_org_ref")),
+        transaction_index=index,
         transaction_ref=_first(doc.get("transaction_ref")),
         transaction_type_code=_first(doc.get("transaction_transaction_type_code")),
-        transaction_date_text=date_text, transaction_date=iso_date(date_text),
-        value=_decimal(value, origin, number, "transaction_value"), value_text=value,
-        currency=(currency or default_currency or "").upper() or None, currency_is_default=currency is None,
-        value_date_text=value_date_text, value_date=iso_date(value_date_text),
+        transaction_date_text=date_text,
+        transaction_date=iso_date(date_text),
+        value=_decimal(value, origin, number, "transaction_value"),
+        value_text=value,
+        currency=(currency or default_currency or "").upper() or None,
+        currency_is_default=currency is None,
+        value_date_text=value_date_text,
+        value_date=iso_date(value_date_text),
         humanitarian=boolean(_first(doc.get("transaction_humanitarian"))),
         description=_first(doc.get("transaction_description_narrative")),
         provider_org_ref=_first(doc.get("transaction_provider_org_ref")),
@@ -255,10 +371,28 @@ def _transaction(rows: Rows, doc: dict, identifier: str, index: int, origin: str
             vocabulary = None
             if kind == "region":
                 vocabulary = (_str(region_vocabs[index_in]) if len(region_vocabs) == len(codes) else None) or "1"
-            rows.add("recipients", number, iati_identifier=identifier, transaction_index=index, position=position,
-                     recipient_kind=kind, code=_str(code), vocabulary=vocabulary, percentage=None, name=None)
+            rows.add(
+                "recipients",
+                number,
+                iati_identifier=identifier,
+                transaction_index=index,
+                position=position,
+                recipient_kind=kind,
+                code=_str(code),
+                vocabulary=vocabulary,
+                percentage=None,
+                name=None,
+            )
     codes, vocabs = _list(doc.get("transaction_sector_code")), _list(doc.get("transaction_sector_vocabulary"))
     for index_in, code in enumerate(codes):
-        rows.add("sectors", number, iati_identifier=identifier, transaction_index=index, position=index_in + 1,
-                 vocabulary=(_str(vocabs[index_in]) if len(vocabs) == len(codes) else None) or "1",
-                 code=_str(code), percentage=None, name=None)
+        rows.add(
+            "sectors",
+            number,
+            iati_identifier=identifier,
+            transaction_index=index,
+            position=index_in + 1,
+            vocabulary=(_str(vocabs[index_in]) if len(vocabs) == len(codes) else None) or "1",
+            code=_str(code),
+            percentage=None,
+            name=None,
+        )

@@ -251,13 +251,21 @@ def parse_activity(element: etree._Element, origin: str, version: str) -> Rows:
     reporting_ref = attr(reporting, "ref")
     title = element.find("title")
 
-    for kind, items in (("title", [title] if title is not None else []), ("description", element.findall("description"))):
+    for kind, items in (
+        ("title", [title] if title is not None else []),
+        ("description", element.findall("description")),
+    ):
         for item in items:
             for position, node in enumerate(item.findall("narrative"), start=1):
                 rows.add(
-                    "narratives", item.sourceline, iati_identifier=identifier, element=kind,
-                    description_type=attr(item, "type") if kind == "description" else None, position=position,
-                    lang=(node.get(XML_LANG) or default_lang or "").lower() or None, narrative=text(node),
+                    "narratives",
+                    item.sourceline,
+                    iati_identifier=identifier,
+                    element=kind,
+                    description_type=attr(item, "type") if kind == "description" else None,
+                    position=position,
+                    lang=(node.get(XML_LANG) or default_lang or "").lower() or None,
+                    narrative=text(node),
                 )
 
     def description(lang: str) -> str | None:
@@ -268,9 +276,15 @@ def parse_activity(element: etree._Element, origin: str, version: str) -> Rows:
 
     for position, org in enumerate(element.findall("participating-org"), start=1):
         rows.add(
-            "participating_orgs", org.sourceline, iati_identifier=identifier, position=position,
-            role_code=attr(org, "role"), org_ref=attr(org, "ref"), org_type=attr(org, "type"),
-            org_activity_id=attr(org, "activity-id"), crs_channel_code=attr(org, "crs-channel-code"),
+            "participating_orgs",
+            org.sourceline,
+            iati_identifier=identifier,
+            position=position,
+            role_code=attr(org, "role"),
+            org_ref=attr(org, "ref"),
+            org_type=attr(org, "type"),
+            org_activity_id=attr(org, "activity-id"),
+            crs_channel_code=attr(org, "crs-channel-code"),
             org_name=narrative(org),
         )
 
@@ -279,23 +293,40 @@ def parse_activity(element: etree._Element, origin: str, version: str) -> Rows:
     for kind, tag in (("country", "recipient-country"), ("region", "recipient-region")):
         for node in element.findall(tag):
             position += 1
-            percentage = decimal(attr(node, "percentage"), origin=origin, line=node.sourceline, field_name=f"{tag}/@percentage")
+            percentage = decimal(
+                attr(node, "percentage"), origin=origin, line=node.sourceline, field_name=f"{tag}/@percentage"
+            )
             recipient_parts.append(percentage)
             rows.add(
-                "recipients", node.sourceline, iati_identifier=identifier, transaction_index=None, position=position,
-                recipient_kind=kind, code=attr(node, "code"),
+                "recipients",
+                node.sourceline,
+                iati_identifier=identifier,
+                transaction_index=None,
+                position=position,
+                recipient_kind=kind,
+                code=attr(node, "code"),
                 vocabulary=(attr(node, "vocabulary") or "1") if kind == "region" else None,
-                percentage=percentage, name=narrative(node),
+                percentage=percentage,
+                name=narrative(node),
             )
 
     sector_parts: dict[str, list[Decimal | None]] = {}
     for position, node in enumerate(element.findall("sector"), start=1):
         vocabulary = attr(node, "vocabulary") or "1"
-        percentage = decimal(attr(node, "percentage"), origin=origin, line=node.sourceline, field_name="sector/@percentage")
+        percentage = decimal(
+            attr(node, "percentage"), origin=origin, line=node.sourceline, field_name="sector/@percentage"
+        )
         sector_parts.setdefault(vocabulary, []).append(percentage)
         rows.add(
-            "sectors", node.sourceline, iati_identifier=identifier, transaction_index=None, position=position,
-            vocabulary=vocabulary, code=attr(node, "code"), percentage=percentage, name=narrative(node),
+            "sectors",
+            node.sourceline,
+            iati_identifier=identifier,
+            transaction_index=None,
+            position=position,
+            vocabulary=vocabulary,
+            code=attr(node, "code"),
+            percentage=percentage,
+            name=narrative(node),
         )
     dac_vocabulary = next((v for v in DAC_SECTOR_VOCABULARIES if v in sector_parts), None)
     issues = [
@@ -305,21 +336,32 @@ def parse_activity(element: etree._Element, origin: str, version: str) -> Rows:
 
     for position, node in enumerate(element.findall("policy-marker"), start=1):
         rows.add(
-            "policy_markers", node.sourceline, iati_identifier=identifier, position=position,
-            vocabulary=attr(node, "vocabulary") or "1", code=attr(node, "code"),
-            significance=attr(node, "significance"), name=narrative(node),
+            "policy_markers",
+            node.sourceline,
+            iati_identifier=identifier,
+            position=position,
+            vocabulary=attr(node, "vocabulary") or "1",
+            code=attr(node, "code"),
+            significance=attr(node, "significance"),
+            name=narrative(node),
         )
     for position, node in enumerate(element.findall("tag"), start=1):
         rows.add(
-            "tags", node.sourceline, iati_identifier=identifier, position=position,
-            vocabulary=attr(node, "vocabulary"), code=attr(node, "code"), name=narrative(node),
+            "tags",
+            node.sourceline,
+            iati_identifier=identifier,
+            position=position,
+            vocabulary=attr(node, "vocabulary"),
+            code=attr(node, "code"),
+            name=narrative(node),
         )
 
     for index, node in enumerate(element.findall("transaction"), start=1):
         _transaction(rows, node, index, identifier, reporting_ref, default_currency, origin)
 
     rows.add(
-        "activities", line,
+        "activities",
+        line,
         iati_identifier=identifier,
         iati_version=version,
         reporting_org_ref=reporting_ref,
@@ -369,7 +411,8 @@ def _transaction(
     provider, receiver = node.find("provider-org"), node.find("receiver-org")
     currency = attr(value_node, "currency")
     rows.add(
-        "transactions", line,
+        "transactions",
+        line,
         iati_identifier=identifier,
         reporting_org_ref=reporting_ref,
         transaction_index=index,
@@ -377,8 +420,12 @@ def _transaction(
         transaction_type_code=attr(node.find("transaction-type"), "code"),
         transaction_date_text=date_text,
         transaction_date=iso_date(date_text),
-        value=decimal(value_text, origin=origin, line=value_node.sourceline if value_node is not None else line,
-                      field_name="transaction/value"),
+        value=decimal(
+            value_text,
+            origin=origin,
+            line=value_node.sourceline if value_node is not None else line,
+            field_name="transaction/value",
+        ),
         value_text=value_text,
         currency=(currency or default_currency or "").upper() or None,
         currency_is_default=currency is None,
@@ -405,29 +452,46 @@ def _transaction(
         for item in node.findall(tag):
             position += 1
             rows.add(
-                "recipients", item.sourceline, iati_identifier=identifier, transaction_index=index, position=position,
-                recipient_kind=kind, code=attr(item, "code"),
+                "recipients",
+                item.sourceline,
+                iati_identifier=identifier,
+                transaction_index=index,
+                position=position,
+                recipient_kind=kind,
+                code=attr(item, "code"),
                 vocabulary=(attr(item, "vocabulary") or "1") if kind == "region" else None,
-                percentage=None, name=narrative(item),
+                percentage=None,
+                name=narrative(item),
             )
     for position, item in enumerate(node.findall("sector"), start=1):
         rows.add(
-            "sectors", item.sourceline, iati_identifier=identifier, transaction_index=index, position=position,
-            vocabulary=attr(item, "vocabulary") or "1", code=attr(item, "code"), percentage=None, name=narrative(item),
+            "sectors",
+            item.sourceline,
+            iati_identifier=identifier,
+            transaction_index=index,
+            position=position,
+            vocabulary=attr(item, "vocabulary") or "1",
+            code=attr(item, "code"),
+            percentage=None,
+            name=narrative(item),
         )
 
 
 def iter_activities(path: Path, origin: str) -> Iterator[Rows]:
     """Stream a file activity by activity; malformed XML raises with the file and line."""
     try:
-        for _event, element in etree.iterparse(str(path), events=("end",), tag="iati-activity", huge_tree=True,
-                                                remove_blank_text=True):
+        for _event, element in etree.iterparse(
+            str(path), events=("end",), tag="iati-activity", huge_tree=True, remove_blank_text=True
+        ):
             root = element.getparent()
             version = (root.get("version") if root is not None else None) or ""
             if version not in SUPPORTED_VERSIONS:
                 raise ParseError(
-                    f"IATI version {version or '(none)'} is not supported (expected one of {', '.join(SUPPORTED_VERSIONS)})",
-                    file=origin, row=(root.sourceline if root is not None else None), field="iati-activities/@version",
+                    f"IATI version {version or '(none)'} is not supported "
+                    f"(expected one of {', '.join(SUPPORTED_VERSIONS)})",
+                    file=origin,
+                    row=(root.sourceline if root is not None else None),
+                    field="iati-activities/@version",
                 )
             yield parse_activity(element, origin, version)
             # Free what has been read: memory stays bounded by one activity.
@@ -457,7 +521,9 @@ def _require_activities_root(path: Path, origin: str) -> None:
     try:
         for _event, element in etree.iterparse(str(path), events=("start",)):
             if element.tag != "iati-activities":
-                raise ParseError(f"root element is <{element.tag}>, not <iati-activities>", file=origin, row=element.sourceline)
+                raise ParseError(
+                    f"root element is <{element.tag}>, not <iati-activities>", file=origin, row=element.sourceline
+                )
             return
     except etree.XMLSyntaxError as exc:
         raise ParseError(f"malformed XML at line {exc.lineno}: {exc.msg}", file=origin, row=exc.lineno) from None

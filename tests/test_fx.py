@@ -18,8 +18,15 @@ DEMO_RATES = DEMO_MIRROR / "fx" / "eurofxref-hist.csv"
 
 
 def _landed(path: Path, origin: str = "eurofxref-hist.csv") -> LandedFile:
-    return LandedFile(path=path, sha256="x", origin=origin, bytes=0, retrieved_at="2026-01-01T00:00:00+00:00",
-                      http_status=None, name=None)
+    return LandedFile(
+        path=path,
+        sha256="x",
+        origin=origin,
+        bytes=0,
+        retrieved_at="2026-01-01T00:00:00+00:00",
+        http_status=None,
+        name=None,
+    )
 
 
 def _cells(path: Path) -> dict[tuple[str, str], Decimal]:
@@ -81,5 +88,5 @@ def test_a_zip_without_the_history_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "rates.zip"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("eurofxref.csv", "Date, USD,\n13 April 2026, 1.1684,\n")
-    with pytest.raises(ParseError, match="eurofxref-hist.csv"):
+    with pytest.raises(ParseError, match=r"eurofxref-hist\.csv"):
         fx.parse_rates(_landed(path, "rates.zip"))

@@ -35,16 +35,29 @@ def _registry(server, files: dict[str, Path]) -> None:
         assert params["fq"] == ["organization:minbuza_nl"]
         start = int(params["start"][0])
         packages = [
-            {"name": name, "organization": {"name": "minbuza_nl"}, "extras": [{"key": "filetype", "value": "activity"}],
-             "resources": [{"url": f"{server.url}/bz/{name}.xml"}]}
+            {
+                "name": name,
+                "organization": {"name": "minbuza_nl"},
+                "extras": [{"key": "filetype", "value": "activity"}],
+                "resources": [{"url": f"{server.url}/bz/{name}.xml"}],
+            }
             for name in files
-        ] + [{"name": "minbuza_nl-organisation", "extras": [{"key": "filetype", "value": "organisation"}],
-              "resources": [{"url": f"{server.url}/bz/org.xml"}]}]
-        return Reply(body=json.dumps({"success": True, "result": {"count": len(packages), "results": packages[start:]}}).encode())
+        ] + [
+            {
+                "name": "minbuza_nl-organisation",
+                "extras": [{"key": "filetype", "value": "organisation"}],
+                "resources": [{"url": f"{server.url}/bz/org.xml"}],
+            }
+        ]
+        return Reply(
+            body=json.dumps({"success": True, "result": {"count": len(packages), "results": packages[start:]}}).encode()
+        )
 
     server.routes["/api/3/action/package_search"] = package_search
     for name, path in files.items():
-        server.routes[f"/bz/{name}.xml"] = lambda *_a, p=path: Reply(body=p.read_bytes(), headers={"Content-Type": "application/xml"})
+        server.routes[f"/bz/{name}.xml"] = lambda *_a, p=path: Reply(
+            body=p.read_bytes(), headers={"Content-Type": "application/xml"}
+        )
 
 
 def test_without_a_key_the_registry_lists_the_files_and_they_are_downloaded(fake_server, monkeypatch, caplog, tmp_path):
@@ -61,8 +74,9 @@ def test_without_a_key_the_registry_lists_the_files_and_they_are_downloaded(fake
     transactions = iati._parse_snapshot(snapshot.files)["transactions"]
     expected = sum(frames(parse_file(p, str(p)))["transactions"].height for p in (DUTCH_DEMO, UNHCR_DEMO))
     assert transactions.height == expected
-    assert set(transactions["_source_file"]) == {f"{fake_server.url}/bz/{n}.xml" for n in
-                                                 ("minbuza_nl-activities20222023", "minbuza_nl-activities20242025")}
+    assert set(transactions["_source_file"]) == {
+        f"{fake_server.url}/bz/{n}.xml" for n in ("minbuza_nl-activities20222023", "minbuza_nl-activities20242025")
+    }
 
 
 def test_a_registry_download_cut_off_is_retried(fake_server, monkeypatch):
@@ -83,18 +97,32 @@ def test_a_registry_download_cut_off_is_retried(fake_server, monkeypatch):
 
 def _doc(identifier: str, index: int, value: str, kind: str = "3") -> dict:
     return {
-        "id": f"{identifier}-{index}", "iati_identifier": identifier, "reporting_org_ref": "XM-DAC-7",
-        "default_currency": "EUR", "title_narrative": ["Demo fake title", "Demo nep-titel"],
-        "title_narrative_xml_lang": ["en", "nl"], "recipient_country_code": ["JO", "LB"],
-        "recipient_country_percentage": [60, 40], "sector_code": ["15190"], "sector_vocabulary": ["1"],
-        "sector_percentage": [100], "participating_org_ref": ["XM-DAC-7"], "participating_org_role": ["1", "4"],
+        "id": f"{identifier}-{index}",
+        "iati_identifier": identifier,
+        "reporting_org_ref": "XM-DAC-7",
+        "default_currency": "EUR",
+        "title_narrative": ["Demo fake title", "Demo nep-titel"],
+        "title_narrative_xml_lang": ["en", "nl"],
+        "recipient_country_code": ["JO", "LB"],
+        "recipient_country_percentage": [60, 40],
+        "sector_code": ["15190"],
+        "sector_vocabulary": ["1"],
+        "sector_percentage": [100],
+        "participating_org_ref": ["XM-DAC-7"],
+        "participating_org_role": ["1", "4"],
         "participating_org_narrative": ["Ministry", "Implementer"],
-        "transaction_transaction_type_code": kind, "transaction_transaction_date_iso_date": "2022-03-01T00:00:00Z",
-        "transaction_value": value, "transaction_value_value_date": "2022-03-01T00:00:00Z",
+        "transaction_transaction_type_code": kind,
+        "transaction_transaction_date_iso_date": "2022-03-01T00:00:00Z",
+        "transaction_value": value,
+        "transaction_value_value_date": "2022-03-01T00:00:00Z",
     }
 
 
-DOCS = [_doc("XM-DAC-7-FAKE-1", 1, "1000.5"), _doc("XM-DAC-7-FAKE-1", 2, "2.0E3", "2"), _doc("XM-DAC-7-FAKE-2", 1, "30")]
+DOCS = [
+    _doc("XM-DAC-7-FAKE-1", 1, "1000.5"),
+    _doc("XM-DAC-7-FAKE-1", 2, "2.0E3", "2"),
+    _doc("XM-DAC-7-FAKE-2", 1, "30"),
+]
 
 
 def _datastore(server, docs: list[dict], *, throttle_first: bool = True) -> list[str]:
@@ -105,7 +133,9 @@ def _datastore(server, docs: list[dict], *, throttle_first: bool = True) -> list
         if throttle_first and len(keys) == 1:
             return Reply(status=429, body=b'{"statusCode": 429}', headers={"Retry-After": "0"})
         if headers.get("ocp-apim-subscription-key") != "secret-key":
-            return Reply(status=401, body=b'{"statusCode": 401, "message": "Access denied due to invalid subscription key."}')
+            return Reply(
+                status=401, body=b'{"statusCode": 401, "message": "Access denied due to invalid subscription key."}'
+            )
         assert params["sort"] == ["id asc"] and "reporting_org_ref" in params["q"][0]
         start, rows = int(params["start"][0]), int(params["rows"][0])
         page = docs[start : start + rows]
@@ -151,7 +181,9 @@ def test_a_refused_key_is_a_clear_error(fake_server, monkeypatch):
 def test_codelists_are_downloaded_live(fake_server, monkeypatch, shared_data):
     for name in iati.CODELISTS:
         body = (shared_data / "iati" / "codelists" / f"{name}.xml").read_bytes()
-        fake_server.routes[f"/codelists/{name}.xml"] = lambda *_a, b=body: Reply(body=b, headers={"Content-Type": "text/xml"})
+        fake_server.routes[f"/codelists/{name}.xml"] = lambda *_a, b=body: Reply(
+            body=b, headers={"Content-Type": "text/xml"}
+        )
     monkeypatch.setenv("MAW_IATI_CODELIST_URL", f"{fake_server.url}/codelists/{{name}}.xml")
     files = iati._fetch_codelists(SourceContext(mode="live"))
     assert [f.name for f in files] == [f"{n}.xml" for n in iati.CODELISTS]
@@ -161,7 +193,9 @@ def test_codelists_are_downloaded_live(fake_server, monkeypatch, shared_data):
 def test_the_mirrors_datastore_extract_goes_through_the_datastore_path(fake_server, monkeypatch, tmp_path, shared_data):
     """The Jordan extract (real Datastore rows) served as Datastore pages: every row arrives, the Dutch
     disbursements sum as in the CSV, and RDPP III's disbursements match the XML path row for row."""
-    extract = shared_data / "iati" / "minbuza_nl" / "jordan_datastore_extract_2025" / "transactions_xm-dac-7_related.csv"
+    extract = (
+        shared_data / "iati" / "minbuza_nl" / "jordan_datastore_extract_2025" / "transactions_xm-dac-7_related.csv"
+    )
     with extract.open(newline="", encoding="utf-8") as handle:
         records = list(csv.DictReader(handle))
     docs = [{k: v for k, v in {"id": f"{i:05d}", **r}.items() if v != ""} for i, r in enumerate(records)]
@@ -174,11 +208,18 @@ def test_the_mirrors_datastore_extract_goes_through_the_datastore_path(fake_serv
     assert transactions.height == len(records)
 
     def dutch_disbursed(rows) -> Decimal:
-        return sum((Decimal(r["transaction_value"]) for r in rows if r["iati_identifier"].startswith("XM-DAC-7-")
-                    and r["transaction_transaction_type_code"] == "3"), Decimal(0))
+        return sum(
+            (
+                Decimal(r["transaction_value"])
+                for r in rows
+                if r["iati_identifier"].startswith("XM-DAC-7-") and r["transaction_transaction_type_code"] == "3"
+            ),
+            Decimal(0),
+        )
 
-    parsed = transactions.filter(transactions["iati_identifier"].str.starts_with("XM-DAC-7-")
-                                 & (transactions["transaction_type_code"] == "3"))
+    parsed = transactions.filter(
+        transactions["iati_identifier"].str.starts_with("XM-DAC-7-") & (transactions["transaction_type_code"] == "3")
+    )
     assert sum(parsed["value"].to_list(), Decimal(0)) == dutch_disbursed(records)
     assert set(parsed["currency"]) == {"EUR"}
 
@@ -186,7 +227,9 @@ def test_the_mirrors_datastore_extract_goes_through_the_datastore_path(fake_serv
     from_xml = frames(parse_file(xml, str(xml)))["transactions"]
 
     def rdpp(frame) -> list[tuple]:
-        rows = frame.filter((frame["iati_identifier"] == "XM-DAC-7-PPR-4000006623") & (frame["transaction_type_code"] == "3"))
+        rows = frame.filter(
+            (frame["iati_identifier"] == "XM-DAC-7-PPR-4000006623") & (frame["transaction_type_code"] == "3")
+        )
         return sorted((str(r["transaction_date"]), r["value"]) for r in rows.iter_rows(named=True))
 
     datastore_rows = rdpp(transactions)

@@ -34,16 +34,18 @@ def _transactions(mirror: Path) -> list[dict]:
             identifier = activity.findtext("iati-identifier").strip()
             for index, node in enumerate(activity.xpath("transaction"), start=1):
                 value = node.find("value")
-                found.append({
-                    "key": f"{identifier}#{index}",
-                    "reporting": activity.xpath("string(reporting-org/@ref)"),
-                    "type": node.xpath("string(transaction-type/@code)"),
-                    "year": int(node.xpath("string(transaction-date/@iso-date)")[:4]),
-                    "value": Decimal(value.text.strip()),
-                    "currency": value.get("currency") or activity.get("default-currency"),
-                    "fx_date": value.get("value-date") or node.xpath("string(transaction-date/@iso-date)"),
-                    "provider": node.xpath("string(provider-org/@ref)"),
-                })
+                found.append(
+                    {
+                        "key": f"{identifier}#{index}",
+                        "reporting": activity.xpath("string(reporting-org/@ref)"),
+                        "type": node.xpath("string(transaction-type/@code)"),
+                        "year": int(node.xpath("string(transaction-date/@iso-date)")[:4]),
+                        "value": Decimal(value.text.strip()),
+                        "currency": value.get("currency") or activity.get("default-currency"),
+                        "fx_date": value.get("value-date") or node.xpath("string(transaction-date/@iso-date)"),
+                        "provider": node.xpath("string(provider-org/@ref)"),
+                    }
+                )
     return found
 
 
@@ -90,7 +92,11 @@ def test_allocated_parts_sum_to_each_transaction_to_the_cent(loaded) -> None:
 
 def _eur(t: dict, rates: dict[str, dict[date, Decimal]]) -> Decimal | None:
     """The transaction in EUR at the ECB rate of its value-date (or the last day before), to the cent."""
-    rate = Decimal(1) if t["currency"] == "EUR" else _as_of(rates.get(t["currency"], {}), date.fromisoformat(t["fx_date"][:10]))
+    rate = (
+        Decimal(1)
+        if t["currency"] == "EUR"
+        else _as_of(rates.get(t["currency"], {}), date.fromisoformat(t["fx_date"][:10]))
+    )
     return None if rate is None else (t["value"] / rate).quantize(CENT, ROUND_HALF_UP)
 
 
@@ -172,7 +178,9 @@ def test_values_are_converted_at_the_ecb_rate_of_their_value_date(loaded) -> Non
     rates = _ecb(mirror)
     expected = {t["key"]: _eur(t, rates) for t in _transactions(mirror)}
     expected = {key: value for key, value in expected.items() if value is not None}
-    rows = query(database, "select transaction_key, value_eur::varchar from intermediate.int_iati__transactions_converted")
+    rows = query(
+        database, "select transaction_key, value_eur::varchar from intermediate.int_iati__transactions_converted"
+    )
     converted = {key: Decimal(value) for key, value in rows if value is not None}
     assert converted.keys() == expected.keys()
     assert all(abs(converted[k] - v) <= CENT for k, v in expected.items())
@@ -181,11 +189,14 @@ def test_values_are_converted_at_the_ecb_rate_of_their_value_date(loaded) -> Non
 
 def test_migration_relevance_has_a_reason_and_overrides_win(demo_warehouse: Path) -> None:
     rows = dict(
-        ((identifier, (related, reason)) for identifier, related, reason in query(
-            demo_warehouse / "migration.duckdb",
-            "select iati_identifier, is_migration_related, migration_reason "
-            "from intermediate.int_iati__activity_migration_relevance",
-        ))
+        (
+            (identifier, (related, reason))
+            for identifier, related, reason in query(
+                demo_warehouse / "migration.duckdb",
+                "select iati_identifier, is_migration_related, migration_reason "
+                "from intermediate.int_iati__activity_migration_relevance",
+            )
+        )
     )
     assert all(reason for related, reason in rows.values() if related)
     assert rows["XM-DAC-7-PPR-DEMO-0003"] == (False, "")  # water and sanitation
@@ -212,7 +223,10 @@ def test_every_activity_with_a_migration_sector_is_migration_related(shared_ware
 
 def test_in_donor_refugee_costs_are_kept_apart(demo_warehouse: Path) -> None:
     database = demo_warehouse / "migration.duckdb"
-    rows = query(database, "select distinct sector_code, recipient_iso3 from marts.oda_transactions where is_in_donor_refugee_cost")
+    rows = query(
+        database,
+        "select distinct sector_code, recipient_iso3 from marts.oda_transactions where is_in_donor_refugee_cost",
+    )
     assert rows == [("93010", None)]
     ((in_country,),) = query(
         database,

@@ -22,10 +22,49 @@ ROOT = Path(__file__).resolve().parent.parent
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NL_MFA = "XM-DAC-7"
 NL_NAME = "Ministry of Foreign Affairs of the Netherlands"
-ECB_COLUMNS = (
-    "USD,JPY,BGN,CYP,CZK,DKK,EEK,GBP,HUF,LTL,LVL,MTL,PLN,ROL,RON,SEK,SIT,SKK,CHF,ISK,NOK,HRK,RUB,TRL,TRY,AUD,"
-    "BRL,CAD,CNY,HKD,IDR,ILS,INR,KRW,MXN,MYR,NZD,PHP,SGD,THB,ZAR"
-).split(",")
+ECB_COLUMNS = (  # the ECB file's columns after Date, in its order
+    "USD",
+    "JPY",
+    "BGN",
+    "CYP",
+    "CZK",
+    "DKK",
+    "EEK",
+    "GBP",
+    "HUF",
+    "LTL",
+    "LVL",
+    "MTL",
+    "PLN",
+    "ROL",
+    "RON",
+    "SEK",
+    "SIT",
+    "SKK",
+    "CHF",
+    "ISK",
+    "NOK",
+    "HRK",
+    "RUB",
+    "TRL",
+    "TRY",
+    "AUD",
+    "BRL",
+    "CAD",
+    "CNY",
+    "HKD",
+    "IDR",
+    "ILS",
+    "INR",
+    "KRW",
+    "MXN",
+    "MYR",
+    "NZD",
+    "PHP",
+    "SGD",
+    "THB",
+    "ZAR",
+)
 # Invented starting rates (units per EUR) of the currencies the demo uses; all others are N/A.
 DEMO_RATES = {"USD": 1.12, "GBP": 0.87, "CHF": 1.09, "JPY": 125.0, "SEK": 10.5}
 
@@ -67,8 +106,10 @@ def _nl(type_code: str, day: str, value: str, receiver: str, **extra) -> Transac
 DUTCH = [
     Activity(
         "XM-DAC-7-PPR-DEMO-0001",
-        {"EN": "Demo: protection and jobs for refugees and host communities, Jordan and Lebanon",
-         "NL": "Demo: bescherming en werk voor vluchtelingen en gastgemeenschappen, Jordanië en Libanon"},
+        {
+            "EN": "Demo: protection and jobs for refugees and host communities, Jordan and Lebanon",
+            "NL": "Demo: bescherming en werk voor vluchtelingen en gastgemeenschappen, Jordanië en Libanon",
+        },
         {"EN": "Illustrative activity: legal aid, schooling and work permits for refugees."},
         countries=[("JO", "60"), ("LB", "40")],
         sectors=[("15190", "50"), ("72010", "30"), ("11220", "20")],
@@ -161,8 +202,10 @@ DUTCH = [
         {"EN": "Illustrative activity: helping the revenue service process tax returns."},
         countries=[("NG", "100")],
         sectors=[("16010", "100")],
-        transactions=[_nl("2", "2022-06-01", "2000000", "Demo revenue service"),
-                      _nl("3", "2022-07-01", "1000000", "Demo revenue service")],
+        transactions=[
+            _nl("2", "2022-06-01", "2000000", "Demo revenue service"),
+            _nl("3", "2022-07-01", "1000000", "Demo revenue service"),
+        ],
     ),
 ]
 
@@ -177,10 +220,12 @@ PARTNERS = {
             reporting=("XM-DAC-41121", "40", "United Nations High Commissioner for Refugees (UNHCR)"),
             currency="USD",
             transactions=[
-                Transaction("11", "2021-04-02", "11200000", "USD", "2021-04-02",
-                            (NL_MFA, NL_NAME, "XM-DAC-7-PPR-DEMO-0001")),
-                Transaction("11", "2022-04-05", "10500000", "USD", "2022-04-05",
-                            (NL_MFA, NL_NAME, "XM-DAC-7-PPR-DEMO-0001")),
+                Transaction(
+                    "11", "2021-04-02", "11200000", "USD", "2021-04-02", (NL_MFA, NL_NAME, "XM-DAC-7-PPR-DEMO-0001")
+                ),
+                Transaction(
+                    "11", "2022-04-05", "10500000", "USD", "2022-04-05", (NL_MFA, NL_NAME, "XM-DAC-7-PPR-DEMO-0001")
+                ),
                 Transaction("11", "2022-06-30", "2500000", "GBP", "2022-06-30", ("GB-GOV-1", "Demo UK donor", None)),
             ],
             humanitarian=True,
@@ -196,8 +241,9 @@ PARTNERS = {
             reporting=("XM-DAC-47066", "40", "International Organization for Migration (IOM)"),
             currency="USD",
             transactions=[
-                Transaction("11", "2022-02-02", "4480000", "USD", "2022-02-02",
-                            (NL_MFA, NL_NAME, "XM-DAC-7-PPR-DEMO-0002")),
+                Transaction(
+                    "11", "2022-02-02", "4480000", "USD", "2022-02-02", (NL_MFA, NL_NAME, "XM-DAC-7-PPR-DEMO-0002")
+                ),
             ],
         )
     ],
@@ -210,8 +256,12 @@ def _narratives(parent: etree._Element, texts: dict[str, str]) -> None:
 
 
 def _activity(root: etree._Element, activity: Activity) -> None:
-    attributes = {"default-currency": activity.currency, "hierarchy": "1", "last-updated-datetime": "2025-01-31T00:00:00",
-                  XML_LANG: activity.lang}
+    attributes = {
+        "default-currency": activity.currency,
+        "hierarchy": "1",
+        "last-updated-datetime": "2025-01-31T00:00:00",
+        XML_LANG: activity.lang,
+    }
     if activity.humanitarian:
         attributes["humanitarian"] = "1"
     node = etree.SubElement(root, "iati-activity", attributes)
@@ -222,7 +272,9 @@ def _activity(root: etree._Element, activity: Activity) -> None:
     _narratives(etree.SubElement(node, "description", {"type": "1"}), activity.description)
     _narratives(etree.SubElement(node, "participating-org", {"role": "4", "type": "21"}), {"EN": activity.implementer})
     for role in ("1", "2", "3"):
-        _narratives(etree.SubElement(node, "participating-org", {"ref": ref, "role": role, "type": org_type}), {"EN": name})
+        _narratives(
+            etree.SubElement(node, "participating-org", {"ref": ref, "role": role, "type": org_type}), {"EN": name}
+        )
     etree.SubElement(node, "activity-status", {"code": "2"})
     etree.SubElement(node, "activity-date", {"iso-date": "2021-01-01", "type": "1"})
     etree.SubElement(node, "activity-date", {"iso-date": "2025-12-31", "type": "3"})
@@ -314,7 +366,9 @@ def write_codelists(folder: Path) -> None:
             if row["category"]:
                 etree.SubElement(item, "category").text = row["category"]
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{name}.xml").write_bytes(etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8"))
+        (folder / f"{name}.xml").write_bytes(
+            etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
+        )
 
 
 def main() -> None:
