@@ -37,14 +37,14 @@ def _percent_sum(column: str) -> Expectation:
 
 
 def _per_activity(*columns: str) -> list[Expectation]:
-    return [*PROVENANCE, *columns_exist("iati_identifier", *columns), *not_null("iati_identifier")]
+    return [*PROVENANCE, *columns_exist("iati_identifier", *columns), *not_null("iati_identifier", "source_dataset")]
 
 
 SUITES = {
     "activities": [
         *_per_activity("reporting_org_ref", "title", "default_currency"),
         *not_null("reporting_org_ref"),
-        unique_key("_source_file", "iati_identifier"),
+        unique_key("source_dataset", "iati_identifier"),
         in_set("iati_version", set(SUPPORTED_VERSIONS)),
         in_set("activity_status_code", {"1", "2", "3", "4", "5", "6"}),
         in_set("default_currency", CURRENCIES),
@@ -55,7 +55,7 @@ SUITES = {
     "transactions": [
         *_per_activity("transaction_index", "transaction_type_code", "transaction_date", "value", "currency"),
         *not_null("transaction_index", "transaction_type_code", "value", "currency"),
-        unique_key("_source_file", "iati_identifier", "transaction_index"),
+        unique_key("source_dataset", "iati_identifier", "transaction_index"),
         in_set("transaction_type_code", reference_codes("TransactionType")),
         in_set("currency", CURRENCIES),
         # Dates parseable: a date text that did not parse leaves the date empty, which fails here.

@@ -203,6 +203,17 @@ def _with_provenance(frame: pl.DataFrame, landed: LandedFile) -> pl.DataFrame:
     )
 
 
+DATASTORE_DATASET = "iati-datastore"
+
+
+def source_dataset(landed: LandedFile) -> str:
+    """The unit an activity is published in: one XML file (its Registry dataset or mirror path), or the whole
+    Datastore extract (an activity's rows can sit on several pages). Staging keeps one per activity."""
+    if landed.path.name.endswith(".json"):
+        return DATASTORE_DATASET
+    return landed.name or landed.origin
+
+
 @lru_cache(maxsize=2)
 def _parse_snapshot(files: tuple[LandedFile, ...]) -> dict[str, pl.DataFrame]:
     per_file: list[tuple[LandedFile, Rows]] = []
@@ -213,10 +224,12 @@ def _parse_snapshot(files: tuple[LandedFile, ...]) -> dict[str, pl.DataFrame]:
     tables: dict[str, list[pl.DataFrame]] = {name: [] for name in TABLES}
     for landed, rows in per_file:
         for name, frame in frames(rows).items():
-            tables[name].append(_with_provenance(frame, landed))
+            tables[name].append(
+                _with_provenance(frame, landed).with_columns(pl.lit(source_dataset(landed)).alias("source_dataset"))
+            )
     return {
         name: pl.concat(parts, how="vertical").select(
-            *TABLES[name], "_source_file", "_source_row", "_snapshot_sha256", "_retrieved_at"
+            *TABLES[name], "source_dataset", "_source_file", "_source_row", "_snapshot_sha256", "_retrieved_at"
         )
         for name, parts in tables.items()
     }
@@ -346,14 +359,14 @@ _DESCRIPTIONS = {
     "tags": "Tags (e.g. SDG targets, publisher keywords) of each activity.",
 }
 _KEYS = {
-    "activities": ("_source_file", "iati_identifier"),
-    "narratives": ("_source_file", "iati_identifier", "element", "_source_row", "position"),
-    "transactions": ("_source_file", "iati_identifier", "transaction_index"),
-    "participating_orgs": ("_source_file", "iati_identifier", "position"),
-    "recipients": ("_source_file", "iati_identifier", "transaction_index", "position"),
-    "sectors": ("_source_file", "iati_identifier", "transaction_index", "position"),
-    "policy_markers": ("_source_file", "iati_identifier", "position"),
-    "tags": ("_source_file", "iati_identifier", "position"),
+    "activities": ("source_dataset", "iati_identifier"),
+    "narratives": ("source_dataset", "iati_identifier", "element", "_source_row", "position"),
+    "transactions": ("source_dataset", "iati_identifier", "transaction_index"),
+    "participating_orgs": ("source_dataset", "iati_identifier", "position"),
+    "recipients": ("source_dataset", "iati_identifier", "transaction_index", "position"),
+    "sectors": ("source_dataset", "iati_identifier", "transaction_index", "position"),
+    "policy_markers": ("source_dataset", "iati_identifier", "position"),
+    "tags": ("source_dataset", "iati_identifier", "position"),
 }
 
 DATASETS: tuple[Dataset, ...] = (

@@ -154,6 +154,7 @@ def test_with_a_key_the_datastore_is_paged_with_backoff_and_replaces_the_registr
     files = iati.fetch_activity_files(SourceContext(mode="live"))
     assert len(keys) == 3  # one 429, then two pages of two and one documents
     assert [f.name for f in files] == ["datastore-transaction-page-0001", "datastore-transaction-page-0002"]
+    assert all(f.origin.endswith(("start=0&wt=json", "start=2&wt=json")) for f in files)
     assert all("secret-key" not in f.origin for f in files)
     assert not any(r[0].startswith("/never-called") for r in fake_server.requests)
     tables = iati._parse_snapshot(land(tmp_path, "iati", "transactions", files).files)
@@ -161,6 +162,10 @@ def test_with_a_key_the_datastore_is_paged_with_backoff_and_replaces_the_registr
     assert transactions.height == len(DOCS)
     assert transactions["value"].to_list() == [Decimal("1000.5"), Decimal("2000"), Decimal("30")]
     assert transactions["transaction_index"].to_list() == [1, 2, 1]
+    # pages are one source dataset, so staging keeps an activity's transactions whatever page they are on
+    assert (
+        set(transactions["source_dataset"]) == {iati.DATASTORE_DATASET} and transactions["_source_file"].n_unique() == 2
+    )
     activities = tables["activities"]
     assert activities["iati_identifier"].to_list() == ["XM-DAC-7-FAKE-1", "XM-DAC-7-FAKE-2"]
     assert activities["title_nl"].to_list() == ["Demo nep-titel"] * 2

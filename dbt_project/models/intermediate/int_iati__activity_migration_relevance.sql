@@ -10,20 +10,26 @@ with activities as (
 ),
 
 dac_sectors as (
-    select iati_identifier, sector_code
+    select
+        iati_identifier,
+        sector_code
     from {{ ref('stg_iati__sectors') }}
     where sector_vocabulary = '1'
 ),
 
 sector_rule as (
-    select iati_identifier, list_sort(list(distinct sector_code)) as codes
+    select
+        iati_identifier,
+        list_sort(list(distinct sector_code)) as codes
     from dac_sectors
     where sector_code in ('15190', '15136', '93010')
     group by iati_identifier
 ),
 
 humanitarian_sector as (
-    select iati_identifier, list_sort(list(distinct sector_code)) as codes
+    select
+        iati_identifier,
+        list_sort(list(distinct sector_code)) as codes
     from dac_sectors
     where sector_code in ('72010', '72040', '72050', '73010')
     group by iati_identifier
@@ -41,10 +47,12 @@ texts as (
 matches as (
     select
         iati_identifier,
-        regexp_matches(coalesce(titles, ''), '(refugee|vluchteling|réfugi|displace|ontheem)') as title_mentions_refugees,
+        regexp_matches(coalesce(titles, ''), '(refugee|vluchteling|réfugi|displace|ontheem)')
+            as title_mentions_refugees,
         list_sort(list_distinct(regexp_extract_all(
             coalesce(all_text, ''),
-            '\b(compass|prospects|gcff|promis|migra\w*|refugee\w*|vluchteling\w*|asylum\w*|asiel\w*|displaced|ontheemd\w*|return\w*|terugkeer\w*|iom|unhcr)\b'
+            '\b(compass|prospects|gcff|promis|migra\w*|refugee\w*|vluchteling\w*|asylum\w*|asiel\w*'
+            || '|displaced|ontheemd\w*|return\w*|terugkeer\w*|iom|unhcr)\b'
         ))) as keywords
     from texts
 ),
@@ -63,9 +71,9 @@ rules as (
         h.codes as humanitarian_codes,
         m.keywords
     from activities as a
-    left join sector_rule as s on s.iati_identifier = a.iati_identifier
-    left join humanitarian_sector as h on h.iati_identifier = a.iati_identifier
-    left join matches as m on m.iati_identifier = a.iati_identifier
+    left join sector_rule as s on a.iati_identifier = s.iati_identifier
+    left join humanitarian_sector as h on a.iati_identifier = h.iati_identifier
+    left join matches as m on a.iati_identifier = m.iati_identifier
 )
 
 select
@@ -80,15 +88,17 @@ select
         case when r.by_sector then 'DAC sector ' || array_to_string(r.sector_codes, ', ') end,
         case
             when r.by_humanitarian
-                then 'humanitarian sector ' || array_to_string(r.humanitarian_codes, ', ')
-                || ' and a refugee term in the title'
+                then
+                    'humanitarian sector ' || array_to_string(r.humanitarian_codes, ', ')
+                    || ' and a refugee term in the title'
         end,
         case when r.by_keyword then 'terms in title/description: ' || array_to_string(r.keywords, ', ') end,
         case
             when o.iati_identifier is not null
-                then 'override (' || o.reviewed_by || '): '
-                || case when o.is_migration_related then 'counted' else 'not counted' end || ', ' || o.reason
+                then
+                    'override (' || o.reviewed_by || '): '
+                    || case when o.is_migration_related then 'counted' else 'not counted' end || ', ' || o.reason
         end
     ) as migration_reason
 from rules as r
-left join overrides as o on o.iati_identifier = r.iati_identifier
+left join overrides as o on r.iati_identifier = o.iati_identifier

@@ -7,7 +7,7 @@ select
     sum(a.value_eur) as nl_oda_disbursed_eur,
     coalesce(sum(a.value_eur) filter (where m.is_migration_related), 0) as nl_oda_migration_disbursed_eur
 from {{ ref('int_iati__transaction_allocations') }} as a
-inner join {{ ref('int_iati__activity_migration_relevance') }} as m on m.iati_identifier = a.iati_identifier
+inner join {{ ref('int_iati__activity_migration_relevance') }} as m on a.iati_identifier = m.iati_identifier
 where
     a.is_nl_mfa_reported
     and a.transaction_type_code in ('3', '4')

@@ -3,7 +3,11 @@
 -- without a percentage share what the others leave (evenly), and when none has one the split is even.
 -- A transaction with no recipient at all gets one part with no recipient (share 1).
 with transactions as (
-    select transaction_key, iati_identifier, transaction_index from {{ ref('stg_iati__transactions') }}
+    select
+        transaction_key,
+        iati_identifier,
+        transaction_index
+    from {{ ref('stg_iati__transactions') }}
 ),
 
 recipients as (
@@ -11,17 +15,21 @@ recipients as (
 ),
 
 transaction_level as (
-    select t.transaction_key, r.*
+    select
+        t.transaction_key,
+        r.*
     from transactions as t
     inner join recipients as r
-        on r.iati_identifier = t.iati_identifier and r.transaction_index = t.transaction_index
+        on t.iati_identifier = r.iati_identifier and t.transaction_index = r.transaction_index
 ),
 
 activity_level as (
-    select t.transaction_key, r.*
+    select
+        t.transaction_key,
+        r.*
     from transactions as t
     inner join recipients as r
-        on r.iati_identifier = t.iati_identifier and r.transaction_index is null
+        on t.iati_identifier = r.iati_identifier and r.transaction_index is null
     where t.transaction_key not in (select transaction_key from transaction_level)
 ),
 

@@ -3,35 +3,47 @@
 -- (98, 99, ...) are kept in staging but never used to split money. Percentages are normalised as for
 -- recipients (missing ones share the rest evenly). No DAC sector: one part with no sector (share 1).
 with transactions as (
-    select transaction_key, iati_identifier, transaction_index from {{ ref('stg_iati__transactions') }}
+    select
+        transaction_key,
+        iati_identifier,
+        transaction_index
+    from {{ ref('stg_iati__transactions') }}
 ),
 
 sectors as (
-    select * from {{ ref('stg_iati__sectors') }} where sector_vocabulary in ('1', '2')
+    select * from {{ ref('stg_iati__sectors') }}
+    where sector_vocabulary in ('1', '2')
 ),
 
 transaction_level as (
-    select t.transaction_key, s.*
+    select
+        t.transaction_key,
+        s.*
     from transactions as t
     inner join sectors as s
-        on s.iati_identifier = t.iati_identifier and s.transaction_index = t.transaction_index
+        on t.iati_identifier = s.iati_identifier and t.transaction_index = s.transaction_index
 ),
 
 activity_vocabulary as (
-    select iati_identifier, min(sector_vocabulary) as sector_vocabulary
+    select
+        iati_identifier,
+        min(sector_vocabulary) as sector_vocabulary
     from sectors
     where transaction_index is null
     group by iati_identifier
 ),
 
 activity_level as (
-    select t.transaction_key, s.*
+    select
+        t.transaction_key,
+        s.*
     from transactions as t
-    inner join activity_vocabulary as v on v.iati_identifier = t.iati_identifier
+    inner join activity_vocabulary as v on t.iati_identifier = v.iati_identifier
     inner join sectors as s
-        on s.iati_identifier = t.iati_identifier
-        and s.transaction_index is null
-        and s.sector_vocabulary = v.sector_vocabulary
+        on
+            t.iati_identifier = s.iati_identifier
+            and s.transaction_index is null
+            and v.sector_vocabulary = s.sector_vocabulary
     where t.transaction_key not in (select transaction_key from transaction_level)
 ),
 

@@ -16,8 +16,8 @@ parts as (
             partition by t.transaction_key order by r.recipient_position, s.sector_position
         ) as part_index
     from transactions as t
-    inner join {{ ref('int_iati__recipient_shares') }} as r on r.transaction_key = t.transaction_key
-    inner join {{ ref('int_iati__sector_shares') }} as s on s.transaction_key = t.transaction_key
+    inner join {{ ref('int_iati__recipient_shares') }} as r on t.transaction_key = r.transaction_key
+    inner join {{ ref('int_iati__sector_shares') }} as s on t.transaction_key = s.transaction_key
 )
 
 select

@@ -6,11 +6,19 @@ with transactions as (
 ),
 
 rates as (
-    select rate_date, currency, units_per_eur::double as units_per_eur from {{ ref('stg_fx__ecb_reference_rates') }}
+    select
+        rate_date,
+        currency,
+        units_per_eur::double as units_per_eur
+    from {{ ref('stg_fx__ecb_reference_rates') }}
 ),
 
 usd as (
-    select rate_date, units_per_eur as usd_per_eur from rates where currency = 'USD'
+    select
+        rate_date,
+        units_per_eur as usd_per_eur
+    from rates
+    where currency = 'USD'
 ),
 
 with_currency_rate as (
@@ -19,7 +27,7 @@ with_currency_rate as (
         r.rate_date as currency_rate_date,
         r.units_per_eur as currency_units_per_eur
     from transactions as t
-    asof left join rates as r on r.currency = t.currency and t.fx_date >= r.rate_date
+    asof left join rates as r on t.currency = r.currency and t.fx_date >= r.rate_date
 ),
 
 with_rates as (

@@ -5,14 +5,18 @@ with ranked as (
         *,
         row_number() over (
             partition by iati_identifier
-            order by last_updated_datetime desc nulls last, _source_file desc
+            order by last_updated_datetime desc nulls last, source_dataset desc
         ) as file_rank,
         count(*) over (partition by iati_identifier) as files_with_identifier
     from {{ source('iati', 'activities') }}
 ),
 
 status as (
-    select code, name from {{ ref('stg_iati__codelists') }} where codelist = 'ActivityStatus'
+    select
+        code,
+        name
+    from {{ ref('stg_iati__codelists') }}
+    where codelist = 'ActivityStatus'
 )
 
 select
@@ -47,10 +51,11 @@ select
     a.sector_percentage_sum,
     a.percentage_issue,
     a.files_with_identifier,
+    a.source_dataset,
     a._source_file,
     a._source_row,
     a._snapshot_sha256,
     a._retrieved_at
 from ranked as a
-left join status as s on s.code = a.activity_status_code
+left join status as s on a.activity_status_code = s.code
 where a.file_rank = 1

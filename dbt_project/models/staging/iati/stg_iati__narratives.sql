@@ -11,4 +11,4 @@ select
     n._snapshot_sha256
 from {{ source('iati', 'narratives') }} as n
 inner join {{ ref('stg_iati__activities') }} as a
-    on a.iati_identifier = n.iati_identifier and a._source_file = n._source_file
+    on n.iati_identifier = a.iati_identifier and n.source_dataset = a.source_dataset

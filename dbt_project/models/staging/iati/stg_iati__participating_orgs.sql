@@ -1,6 +1,10 @@
 -- Who funds, is accountable for, extends and implements each activity (implementers often lack a ref).
 with roles as (
-    select code, name from {{ ref('stg_iati__codelists') }} where codelist = 'OrganisationRole'
+    select
+        code,
+        name
+    from {{ ref('stg_iati__codelists') }}
+    where codelist = 'OrganisationRole'
 )
 
 select
@@ -18,5 +22,5 @@ select
     p._snapshot_sha256
 from {{ source('iati', 'participating_orgs') }} as p
 inner join {{ ref('stg_iati__activities') }} as a
-    on a.iati_identifier = p.iati_identifier and a._source_file = p._source_file
-left join roles as r on r.code = p.role_code
+    on p.iati_identifier = a.iati_identifier and p.source_dataset = a.source_dataset
+left join roles as r on p.role_code = r.code

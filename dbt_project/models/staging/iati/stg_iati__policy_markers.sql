@@ -11,4 +11,4 @@ select
     m._snapshot_sha256
 from {{ source('iati', 'policy_markers') }} as m
 inner join {{ ref('stg_iati__activities') }} as a
-    on a.iati_identifier = m.iati_identifier and a._source_file = m._source_file
+    on m.iati_identifier = a.iati_identifier and m.source_dataset = a.source_dataset

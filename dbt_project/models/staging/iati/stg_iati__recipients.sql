@@ -1,12 +1,23 @@
 -- Recipient countries (ISO 3166-1 alpha-2 in IATI, resolved to ISO3) and regions, activity- or transaction-level.
 with countries as (
-    select iso2, iso3 from {{ ref('stg_reference__countries') }} where iso2 is not null
+    select
+        iso2,
+        iso3
+    from {{ ref('stg_reference__countries') }}
+    where iso2 is not null
     union all
-    select 'XK' as iso2, 'XKX' as iso3  -- Kosovo: IATI's Country codelist uses XK, ISO 3166-1 has no code
+    select
+        'XK' as iso2,
+        'XKX' as iso3  -- Kosovo: IATI's Country codelist uses XK, ISO 3166-1 has no code
 ),
 
 names as (
-    select codelist, code, name from {{ ref('stg_iati__codelists') }} where codelist in ('Country', 'Region')
+    select
+        codelist,
+        code,
+        name
+    from {{ ref('stg_iati__codelists') }}
+    where codelist in ('Country', 'Region')
 )
 
 select
@@ -26,9 +37,10 @@ select
     r._snapshot_sha256
 from {{ source('iati', 'recipients') }} as r
 inner join {{ ref('stg_iati__activities') }} as a
-    on a.iati_identifier = r.iati_identifier and a._source_file = r._source_file
+    on r.iati_identifier = a.iati_identifier and r.source_dataset = a.source_dataset
 left join countries as c on r.recipient_kind = 'country' and c.iso2 = upper(r.code)
 left join names as n
-    on n.code = r.code
-    and n.codelist = case when r.recipient_kind = 'country' then 'Country' else 'Region' end
-    and (r.recipient_kind = 'country' or r.vocabulary = '1')
+    on
+        r.code = n.code
+        and n.codelist = case when r.recipient_kind = 'country' then 'Country' else 'Region' end
+        and (r.recipient_kind = 'country' or r.vocabulary = '1')

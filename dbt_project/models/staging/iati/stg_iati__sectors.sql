@@ -1,7 +1,12 @@
 -- Sectors of every vocabulary; DAC codes (vocabulary 1: 5-digit, 2: 3-digit) named from the codelists,
 -- never from the publisher's narrative (which can disagree with the code).
 with names as (
-    select codelist, code, name from {{ ref('stg_iati__codelists') }} where codelist in ('Sector', 'SectorCategory')
+    select
+        codelist,
+        code,
+        name
+    from {{ ref('stg_iati__codelists') }}
+    where codelist in ('Sector', 'SectorCategory')
 )
 
 select
@@ -19,7 +24,8 @@ select
     s._snapshot_sha256
 from {{ source('iati', 'sectors') }} as s
 inner join {{ ref('stg_iati__activities') }} as a
-    on a.iati_identifier = s.iati_identifier and a._source_file = s._source_file
+    on s.iati_identifier = a.iati_identifier and s.source_dataset = a.source_dataset
 left join names as n
-    on n.code = s.code
-    and n.codelist = case s.vocabulary when '1' then 'Sector' when '2' then 'SectorCategory' end
+    on
+        s.code = n.code
+        and n.codelist = case s.vocabulary when '1' then 'Sector' when '2' then 'SectorCategory' end

@@ -10,4 +10,4 @@ select
     t._snapshot_sha256
 from {{ source('iati', 'tags') }} as t
 inner join {{ ref('stg_iati__activities') }} as a
-    on a.iati_identifier = t.iati_identifier and a._source_file = t._source_file
+    on t.iati_identifier = a.iati_identifier and t.source_dataset = a.source_dataset

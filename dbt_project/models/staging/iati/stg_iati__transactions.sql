@@ -1,6 +1,10 @@
 -- Every transaction of the retained file of each activity, with its year, FX date and type name.
 with types as (
-    select code, name from {{ ref('stg_iati__codelists') }} where codelist = 'TransactionType'
+    select
+        code,
+        name
+    from {{ ref('stg_iati__codelists') }}
+    where codelist = 'TransactionType'
 )
 
 select
@@ -40,5 +44,5 @@ select
     t._retrieved_at
 from {{ source('iati', 'transactions') }} as t
 inner join {{ ref('stg_iati__activities') }} as a
-    on a.iati_identifier = t.iati_identifier and a._source_file = t._source_file
-left join types as ty on ty.code = t.transaction_type_code
+    on t.iati_identifier = a.iati_identifier and t.source_dataset = a.source_dataset
+left join types as ty on t.transaction_type_code = ty.code
