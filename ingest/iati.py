@@ -11,8 +11,9 @@ Three ways in, never added together; all of them end in the same rows (``ingest/
   the Registry.
 
 Every dataset of this source (activities, transactions, participating orgs, ...) is one table of the same
-parse. The raw files are fetched once per process (cached for a few minutes) and landed by every dataset
-under the same content hash; the parse is cached by the files' hashes, so it runs once per snapshot.
+parse. Live downloads happen once per refresh (cached for an hour in the process) and every dataset lands
+the same bytes under the same content hash; the parse is cached by the files' hashes, so it runs once per
+snapshot. Rows of one activity are grouped by ``source_dataset`` (one XML file, or the Datastore extract).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from lxml import etree
 from ingest.core import Dataset, FetchError, LandedFile, ParseError, RawFile, SourceContext, read_mirror_file
 from ingest.http import HttpClient, env_key
 from ingest.iati_datastore import fetch_pages, parse_pages
-from ingest.iati_xml import TABLES, Rows, frames, parse_file
+from ingest.iati_xml import TABLES, frames, parse_file
 from ingest.tabular import Schema, cast_checked, read_csv_text
 
 log = logging.getLogger("maw.iati")
@@ -70,7 +71,7 @@ CODELISTS = (
     "TiedStatus",
     "TransactionType",
 )
-FETCH_CACHE_SECONDS = 900.0
+FETCH_CACHE_SECONDS = 3600.0  # one refresh; the next nightly run downloads again
 
 # --- fetch: three paths to the same activity data -----------------------------------------------------
 
@@ -181,12 +182,15 @@ _fetched: dict[tuple, tuple[float, list[RawFile]]] = {}
 
 
 def fetch_activity_files(context: SourceContext) -> list[RawFile]:
-    """The raw activity files for this context, fetched once and shared by every dataset of the source."""
-    key = (context.mode, str(context.mirror_dir), env_key("IATI_API_KEY") is not None, registry_url(), datastore_url())
+    """The raw activity files for this context. Live downloads happen once per refresh and are shared by
+    every dataset of the source (so all tables come from the same bytes); local files are simply re-read."""
+    if context.mode != "live":
+        return fetch_mirror(context)
+    key = (env_key("IATI_API_KEY") is not None, registry_url(), datastore_url())
     cached = _fetched.get(key)
-    if cached is not None and (time.monotonic() - cached[0] < FETCH_CACHE_SECONDS or context.mode != "live"):
+    if cached is not None and time.monotonic() - cached[0] < FETCH_CACHE_SECONDS:
         return cached[1]
-    files = fetch_live() if context.mode == "live" else fetch_mirror(context)
+    files = fetch_live()
     _fetched.clear()
     _fetched[key] = (time.monotonic(), files)
     return files
@@ -214,16 +218,27 @@ def source_dataset(landed: LandedFile) -> str:
     return landed.name or landed.origin
 
 
+@lru_cache(maxsize=64)
+def _xml_tables(path: Path, sha256: str, origin: str) -> dict[str, pl.DataFrame]:
+    """One XML file's tables, parsed once per content hash however many datasets ask for them."""
+    return frames(parse_file(path, origin))
+
+
 @lru_cache(maxsize=2)
-def _parse_snapshot(files: tuple[LandedFile, ...]) -> dict[str, pl.DataFrame]:
-    per_file: list[tuple[LandedFile, Rows]] = []
-    xml_files = [f for f in files if f.path.name.endswith(".xml")]
-    json_files = [f for f in files if f.path.name.endswith(".json")]
-    per_file += [(landed, parse_file(landed.path, landed.origin)) for landed in xml_files]
-    per_file += list(parse_pages(json_files).items())
+def _datastore_tables(pages: tuple[LandedFile, ...]) -> dict[LandedFile, dict[str, pl.DataFrame]]:
+    return {landed: frames(rows) for landed, rows in parse_pages(pages).items()}
+
+
+def _parse_snapshot(files: Sequence[LandedFile]) -> dict[str, pl.DataFrame]:
+    per_file: list[tuple[LandedFile, dict[str, pl.DataFrame]]] = [
+        (landed, _xml_tables(landed.path, landed.sha256, landed.origin))
+        for landed in files
+        if landed.path.name.endswith(".xml")
+    ]
+    per_file += list(_datastore_tables(tuple(f for f in files if f.path.name.endswith(".json"))).items())
     tables: dict[str, list[pl.DataFrame]] = {name: [] for name in TABLES}
-    for landed, rows in per_file:
-        for name, frame in frames(rows).items():
+    for landed, parsed in per_file:
+        for name, frame in parsed.items():
             tables[name].append(
                 _with_provenance(frame, landed).with_columns(pl.lit(source_dataset(landed)).alias("source_dataset"))
             )
@@ -237,7 +252,7 @@ def _parse_snapshot(files: tuple[LandedFile, ...]) -> dict[str, pl.DataFrame]:
 
 def _table_parser(table: str):
     def parse(files: Sequence[LandedFile]) -> pl.DataFrame:
-        return _parse_snapshot(tuple(files))[table]
+        return _parse_snapshot(files)[table]
 
     return parse
 
