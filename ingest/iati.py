@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache, lru_cache
 from pathlib import Path
@@ -218,10 +219,19 @@ def source_dataset(landed: LandedFile) -> str:
     return landed.name or landed.origin
 
 
-@lru_cache(maxsize=64)
-def _xml_tables(path: Path, sha256: str, origin: str) -> dict[str, pl.DataFrame]:
-    """One XML file's tables, parsed once per content hash however many datasets ask for them."""
-    return frames(parse_file(path, origin))
+_parsed_xml: OrderedDict[tuple[str, str], dict[str, pl.DataFrame]] = OrderedDict()
+PARSED_XML_KEPT = 64
+
+
+def _xml_tables(landed: LandedFile) -> dict[str, pl.DataFrame]:
+    """One XML file's tables, parsed once per (content hash, origin) however many datasets land it."""
+    key = (landed.sha256, landed.origin)
+    if key not in _parsed_xml:
+        _parsed_xml[key] = frames(parse_file(landed.path, landed.origin))
+        while len(_parsed_xml) > PARSED_XML_KEPT:
+            _parsed_xml.popitem(last=False)
+    _parsed_xml.move_to_end(key)
+    return _parsed_xml[key]
 
 
 @lru_cache(maxsize=2)
@@ -231,9 +241,7 @@ def _datastore_tables(pages: tuple[LandedFile, ...]) -> dict[LandedFile, dict[st
 
 def _parse_snapshot(files: Sequence[LandedFile]) -> dict[str, pl.DataFrame]:
     per_file: list[tuple[LandedFile, dict[str, pl.DataFrame]]] = [
-        (landed, _xml_tables(landed.path, landed.sha256, landed.origin))
-        for landed in files
-        if landed.path.name.endswith(".xml")
+        (landed, _xml_tables(landed)) for landed in files if landed.path.name.endswith(".xml")
     ]
     per_file += list(_datastore_tables(tuple(f for f in files if f.path.name.endswith(".json"))).items())
     tables: dict[str, list[pl.DataFrame]] = {name: [] for name in TABLES}

@@ -23,7 +23,7 @@ UNHCR_DEMO = DEMO_MIRROR / "iati" / "partners" / "XM-DAC-41121_unhcr_demo.xml"
 @pytest.fixture(autouse=True)
 def _fresh(monkeypatch: pytest.MonkeyPatch) -> None:
     iati._fetched.clear()
-    iati._xml_tables.cache_clear()
+    iati._parsed_xml.clear()
     iati._datastore_tables.cache_clear()
     monkeypatch.delenv("IATI_API_KEY", raising=False)
     monkeypatch.setenv("MAW_HTTP_BACKOFF", "0.01")
