@@ -12,6 +12,11 @@ select
     cy.oip_originating,
     cy.asylum_seekers_originating,
     cy.idps,
-    cy.stateless
+    cy.stateless,
+    dtm.idps_dtm,
+    dtm.idps_dtm_reporting_date,
+    mmp.migrants_dead_missing
 from {{ ref('int_unhcr__population_by_country_year') }} as cy
 left join {{ ref('dim_country') }} as c on c.iso3 = cy.iso3
+left join {{ ref('int_iom__dtm_idps_by_country_year') }} as dtm on dtm.iso3 = cy.iso3 and dtm.year = cy.year
+left join {{ ref('int_iom__migrants_by_country_year') }} as mmp on mmp.iso3 = cy.iso3 and mmp.year = cy.year
