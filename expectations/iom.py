@@ -1,4 +1,4 @@
-"""Suites for IOM datasets (DTM displacement, Missing Migrants): a load that breaks any of these is quarantined."""
+"""Suites for IOM datasets (DTM displacement, Missing Migrants): a failing load is quarantined."""
 
 from datetime import date
 
@@ -31,21 +31,52 @@ def _same_country(pcode_iso3: str) -> Expectation:
 
 
 DTM_COLUMNS = (
-    "source_format", "vintage", "admin_level", "operation", "admin0_pcode", "admin1_pcode", "admin2_pcode",
-    "idps", "reporting_date", "round_number", "assessment_type", "admin1_pcode_iso3", "admin2_pcode_iso3",
+    "source_format",
+    "vintage",
+    "admin_level",
+    "operation",
+    "admin0_pcode",
+    "admin1_pcode",
+    "admin2_pcode",
+    "idps",
+    "reporting_date",
+    "round_number",
+    "assessment_type",
+    "admin1_pcode_iso3",
+    "admin2_pcode_iso3",
 )
 MMP_COLUMNS = (
-    "source_format", "vintage", "main_id", "split_number", "incident_year", "dead", "missing",
-    "dead_missing", "incident_dead_missing", "route", "country_of_incident", "country_of_incident_iso3",
-    "unresolved_country_of_incident", "latitude", "longitude",
+    "source_format",
+    "vintage",
+    "main_id",
+    "split_number",
+    "incident_year",
+    "dead",
+    "missing",
+    "dead_missing",
+    "incident_dead_missing",
+    "route",
+    "country_of_incident",
+    "country_of_incident_iso3",
+    "unresolved_country_of_incident",
+    "latitude",
+    "longitude",
 )
 
 SUITES = {
     "dtm_idps": [
         *PROVENANCE,
         *columns_exist(*DTM_COLUMNS),
-        *not_null("source_format", "vintage", "admin_level", "operation", "admin0_pcode", "idps",
-                  "reporting_date", "round_number"),
+        *not_null(
+            "source_format",
+            "vintage",
+            "admin_level",
+            "operation",
+            "admin0_pcode",
+            "idps",
+            "reporting_date",
+            "round_number",
+        ),
         in_set("source_format", {"dtm_api_v3", "dtm_api_v2", "hdx_global_csv", "hdx_hapi_csv"}),
         in_set("admin_level", {0, 1, 2}),
         in_set("admin0_pcode", known_iso3()),
@@ -64,11 +95,15 @@ SUITES = {
         in_set("source_format", {"mmp_xlsx_all_data", "mmp_json_year", "mmp_csv_export"}),
         # main_id is kept as published: one real 2015 JSON row has the placeholder "it will be included".
         between("incident_year", 2014, date.today().year),
-        # Rows may carry negative corrections (-13 missing, -1 survivor), but no incident may total below zero.
+        # Rows may carry negative corrections (-13 missing, -1 survivor); no incident may total below zero.
         *non_negative("incident_dead_missing"),
         Expectation(
             "expect_column_pair_values_to_be_equal",
-            {"column_A": "dead_missing", "column_B": "dead_missing_published", "ignore_row_if": "either_value_is_missing"},
+            {
+                "column_A": "dead_missing",
+                "column_B": "dead_missing_published",
+                "ignore_row_if": "either_value_is_missing",
+            },
         ),
         in_set("country_of_incident_iso3", known_iso3()),
         _is_null("unresolved_country_of_incident"),

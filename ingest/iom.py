@@ -53,7 +53,9 @@ KEY_ENV = "DTM_API_KEY"
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
 HDX_DATASET = "global-iom-dtm-from-api"
 HDX_RESOURCE_SUFFIX = "-admin-0-to-2.csv"
-MMP_EXPORT_PATH = "sites/g/files/tmzbdl601/files/report-migrant-incident/Missing_Migrants_Global_Figures_allData.xlsx"
+MMP_EXPORT_PATH = (
+    "sites/g/files/tmzbdl601/files/report-migrant-incident/Missing_Migrants_Global_Figures_allData.xlsx"
+)
 MMP_FIRST_YEAR = 2014
 MIRROR_ROOT = "iom"
 
@@ -119,11 +121,15 @@ def _dtm_envelope(raw: RawFile, expected_iso3: str | None = None) -> list[dict]:
         raise FetchError(f"DTM API answered isSuccess={body.get('isSuccess')!r}: {reason}", file=raw.origin)
     records = body["result"]
     if body.get("totalRecordsCount") not in (None, len(records)):
-        log.warning("%s: totalRecordsCount %s but %d records", raw.origin, body["totalRecordsCount"], len(records))
+        log.warning(
+            "%s: totalRecordsCount %s but %d records", raw.origin, body["totalRecordsCount"], len(records)
+        )
     if expected_iso3:
         other = {r.get("admin0Pcode") for r in records} - {expected_iso3}
         if other:
-            raise FetchError(f"asked for Admin0Pcode={expected_iso3} but got {sorted(map(str, other))}", file=raw.origin)
+            raise FetchError(
+                f"asked for Admin0Pcode={expected_iso3} but got {sorted(map(str, other))}", file=raw.origin
+            )
     return records
 
 
@@ -133,7 +139,10 @@ def fetch_dtm_live(client: HttpClient | None = None) -> list[RawFile]:
     if key is None:
         log.warning(
             "%s is not set: DTM figures come from the keyless HDX path (CKAN package_show %s -> its CSV). "
-            "Set %s to use the DTM API v3.", KEY_ENV, HDX_DATASET, KEY_ENV,
+            "Set %s to use the DTM API v3.",
+            KEY_ENV,
+            HDX_DATASET,
+            KEY_ENV,
         )
         return fetch_dtm_hdx(client or HttpClient(timeout=120))
     log.info("DTM figures come from the DTM API v3 (%s) with the key in %s", dtm_api_url(), KEY_ENV)
@@ -147,8 +156,10 @@ def fetch_dtm_live(client: HttpClient | None = None) -> list[RawFile]:
         countries = [c for c in countries if c in {w.strip().upper() for w in wanted.split(",")}]
     files = [
         _named(countries_raw, "dtm/api_v3/displacement-country-list.json"),
-        _named(client.get(base + "displacement/operation-list", expect_json=True),
-               "dtm/api_v3/displacement-operation-list.json"),
+        _named(
+            client.get(base + "displacement/operation-list", expect_json=True),
+            "dtm/api_v3/displacement-operation-list.json",
+        ),
     ]
     _dtm_envelope(files[1])
     for iso3 in countries:
@@ -169,11 +180,14 @@ def fetch_dtm_hdx(client: HttpClient) -> list[RawFile]:
         body = body.get("result")
     resources = body.get("resources") if isinstance(body, dict) else None
     chosen = [
-        r for r in resources or []
+        r
+        for r in resources or []
         if str(r.get("download_url") or r.get("url") or "").endswith(HDX_RESOURCE_SUFFIX)
     ]
     if not chosen:
-        raise FetchError(f"HDX dataset {HDX_DATASET} lists no *{HDX_RESOURCE_SUFFIX} resource", file=shown.origin)
+        raise FetchError(
+            f"HDX dataset {HDX_DATASET} lists no *{HDX_RESOURCE_SUFFIX} resource", file=shown.origin
+        )
     url = chosen[0].get("download_url") or chosen[0]["url"]
     csv_raw = client.get(url)
     file_name = url.rsplit("/", 1)[-1]
@@ -203,17 +217,23 @@ def fetch_mmp_live(client: HttpClient | None = None) -> list[RawFile]:
     try:
         export = client.get(mmp_url() + MMP_EXPORT_PATH)
     except FetchError as exc:
-        log.warning("Missing Migrants all-data export not loaded (%s); the per-year JSON is used", exc.describe())
+        log.warning(
+            "Missing Migrants all-data export not loaded (%s); the per-year JSON is used", exc.describe()
+        )
     else:
         day = export.retrieved_at[:10]
-        files.append(_named(export, f"missing_migrants/download_{day}/{MMP_EXPORT_PATH.rsplit('/', 1)[-1]}", "xlsx"))
+        files.append(
+            _named(export, f"missing_migrants/download_{day}/{MMP_EXPORT_PATH.rsplit('/', 1)[-1]}", "xlsx")
+        )
     return files
 
 
 def fetch_mmp(context: SourceContext) -> list[RawFile]:
     if context.mode == "live":
         return fetch_mmp_live()
-    return _mirror_files(context, "missing_migrants", ("api_json/*.json", "download_*/*.xlsx", "download_*/*.csv"))
+    return _mirror_files(
+        context, "missing_migrants", ("api_json/*.json", "download_*/*.xlsx", "download_*/*.csv")
+    )
 
 
 # --- shared parsing helpers --------------------------------------------------------------------------------
@@ -229,7 +249,9 @@ def _vintages(files: Sequence[LandedFile]) -> dict[str, date]:
             try:
                 vintages[row["file"]] = date.fromisoformat(row["recorded"])
             except (KeyError, ValueError) as exc:
-                raise ParseError(f"manifest row has no usable recorded date: {exc}", file=landed.origin) from exc
+                raise ParseError(
+                    f"manifest row has no usable recorded date: {exc}", file=landed.origin
+                ) from exc
     return vintages
 
 
@@ -246,7 +268,9 @@ def _text(value: object) -> str | None:
 
 
 def _with_constants(frame: pl.DataFrame, **values: object) -> pl.DataFrame:
-    return frame.with_columns(pl.lit(v, dtype=pl.Date if isinstance(v, date) else None).alias(k) for k, v in values.items())
+    return frame.with_columns(
+        pl.lit(v, dtype=pl.Date if isinstance(v, date) else None).alias(k) for k, v in values.items()
+    )
 
 
 def _dates(frame: pl.DataFrame, column: str) -> pl.DataFrame:
@@ -257,7 +281,9 @@ def _dates(frame: pl.DataFrame, column: str) -> pl.DataFrame:
         index = int(failed.arg_true()[0])
         raise ParseError(
             f"value {frame.get_column(column)[index]!r} is not a date (YYYY-MM-DD)",
-            file=frame.get_column("_source_file")[index], row=frame.get_column("_source_row")[index], field=column,
+            file=frame.get_column("_source_file")[index],
+            row=frame.get_column("_source_row")[index],
+            field=column,
         )
     return frame.with_columns(parsed.alias(column))
 
@@ -300,25 +326,54 @@ DTM_SCHEMA: Schema = {
     "operation_status": pl.Utf8,
 }
 DTM_KEY = (
-    "source_format", "vintage", "admin_level", "operation", "admin0_pcode", "admin1_pcode", "admin2_pcode",
-    "reporting_date", "round_number", "assessment_type", "displacement_reason", "origin_admin1_pcode",
+    "source_format",
+    "vintage",
+    "admin_level",
+    "operation",
+    "admin0_pcode",
+    "admin1_pcode",
+    "admin2_pcode",
+    "reporting_date",
+    "round_number",
+    "assessment_type",
+    "displacement_reason",
+    "origin_admin1_pcode",
 )
 # DTM API / HDX field -> our column
 DTM_FIELDS = {
-    "id": "record_id", "operation": "operation", "admin0Name": "admin0_name", "admin0Pcode": "admin0_pcode",
-    "admin1Name": "admin1_name", "admin1Pcode": "admin1_pcode", "admin2Name": "admin2_name",
-    "admin2Pcode": "admin2_pcode", "adminLevel": "admin_level", "numPresentIdpInd": "idps",
-    "reportingDate": "reporting_date", "roundNumber": "round_number", "displacementReason": "displacement_reason",
-    "numberMales": "number_males", "numberFemales": "number_females",
-    "idpOriginAdmin1Name": "origin_admin1_name", "idpOriginAdmin1Pcode": "origin_admin1_pcode",
-    "assessmentType": "assessment_type", "operationStatus": "operation_status",
+    "id": "record_id",
+    "operation": "operation",
+    "admin0Name": "admin0_name",
+    "admin0Pcode": "admin0_pcode",
+    "admin1Name": "admin1_name",
+    "admin1Pcode": "admin1_pcode",
+    "admin2Name": "admin2_name",
+    "admin2Pcode": "admin2_pcode",
+    "adminLevel": "admin_level",
+    "numPresentIdpInd": "idps",
+    "reportingDate": "reporting_date",
+    "roundNumber": "round_number",
+    "displacementReason": "displacement_reason",
+    "numberMales": "number_males",
+    "numberFemales": "number_females",
+    "idpOriginAdmin1Name": "origin_admin1_name",
+    "idpOriginAdmin1Pcode": "origin_admin1_pcode",
+    "assessmentType": "assessment_type",
+    "operationStatus": "operation_status",
 }
 DTM_REQUIRED = ("operation", "admin0Pcode", "numPresentIdpInd", "reportingDate", "roundNumber")
 HAPI_FIELDS = {
-    "location_code": "admin0_pcode", "admin1_code": "admin1_pcode", "admin1_name": "admin1_name",
-    "admin2_code": "admin2_pcode", "admin2_name": "admin2_name", "admin_level": "admin_level",
-    "operation": "operation", "assessment_type": "assessment_type", "population": "idps",
-    "reporting_round": "round_number", "reference_period_start": "reporting_date",
+    "location_code": "admin0_pcode",
+    "admin1_code": "admin1_pcode",
+    "admin1_name": "admin1_name",
+    "admin2_code": "admin2_pcode",
+    "admin2_name": "admin2_name",
+    "admin_level": "admin_level",
+    "operation": "operation",
+    "assessment_type": "assessment_type",
+    "population": "idps",
+    "reporting_round": "round_number",
+    "reference_period_start": "reporting_date",
 }
 _API_FILE = re.compile(r"(?:displacement-admin|idpadmin)(\d)")
 
@@ -356,7 +411,7 @@ def _operation_statuses(landed: LandedFile) -> dict[tuple[str, str], str]:
 
 
 def _read_text_csv(landed: LandedFile) -> tuple[pl.DataFrame, int]:
-    """A CSV as text columns (BOM and an HXL hashtag row dropped); returns the frame and its first line number."""
+    """A CSV as text (BOM and HXL hashtag row dropped), with the line number of its first record."""
     text = landed.path.read_bytes().decode("utf-8-sig", errors="strict")
     try:
         frame = pl.read_csv(io.StringIO(text), infer_schema=False, null_values=[""], raise_if_empty=True)
@@ -373,7 +428,9 @@ def _require(frame: pl.DataFrame, columns: Sequence[str], landed: LandedFile) ->
     if missing:
         raise ParseError(
             f"columns missing from header: {', '.join(missing)} (found: {', '.join(frame.columns)})",
-            file=landed.origin, row=1, field=missing[0],
+            file=landed.origin,
+            row=1,
+            field=missing[0],
         )
 
 
@@ -385,13 +442,20 @@ def _dtm_hdx_frame(landed: LandedFile) -> pl.DataFrame:
     text = frame.select(pl.col(f).alias(c) for f, c in present.items())
     if "admin_level" not in text.columns:  # 2024 vintage: the level is which p-codes are filled in
         text = text.with_columns(
-            pl.when(pl.col("admin2_pcode").is_not_null()).then(pl.lit("2"))
-            .when(pl.col("admin1_pcode").is_not_null()).then(pl.lit("1")).otherwise(pl.lit("0"))
+            pl.when(pl.col("admin2_pcode").is_not_null())
+            .then(pl.lit("2"))
+            .when(pl.col("admin1_pcode").is_not_null())
+            .then(pl.lit("1"))
+            .otherwise(pl.lit("0"))
             .alias("admin_level")
         )
     text = text.with_columns(pl.col("reporting_date").str.slice(0, 10))
-    text = text.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in DTM_SCHEMA if c not in text.columns)
-    return _dates(cast_checked(text.select(list(DTM_SCHEMA)), DTM_SCHEMA, landed, first_row=first_row), "reporting_date")
+    text = text.with_columns(
+        pl.lit(None, dtype=pl.Utf8).alias(c) for c in DTM_SCHEMA if c not in text.columns
+    )
+    return _dates(
+        cast_checked(text.select(list(DTM_SCHEMA)), DTM_SCHEMA, landed, first_row=first_row), "reporting_date"
+    )
 
 
 def _dtm_hapi_frame(landed: LandedFile) -> pl.DataFrame:
@@ -399,8 +463,12 @@ def _dtm_hapi_frame(landed: LandedFile) -> pl.DataFrame:
     frame, first_row = _read_text_csv(landed)
     _require(frame, list(HAPI_FIELDS), landed)
     text = frame.select(pl.col(f).alias(c) for f, c in HAPI_FIELDS.items())
-    text = text.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in DTM_SCHEMA if c not in text.columns)
-    return _dates(cast_checked(text.select(list(DTM_SCHEMA)), DTM_SCHEMA, landed, first_row=first_row), "reporting_date")
+    text = text.with_columns(
+        pl.lit(None, dtype=pl.Utf8).alias(c) for c in DTM_SCHEMA if c not in text.columns
+    )
+    return _dates(
+        cast_checked(text.select(list(DTM_SCHEMA)), DTM_SCHEMA, landed, first_row=first_row), "reporting_date"
+    )
 
 
 def dtm_source_format(name: str) -> str | None:
@@ -446,8 +514,15 @@ def parse_dtm(files: Sequence[LandedFile]) -> pl.DataFrame:
         pl.col("admin1_pcode").map_elements(_iso3_of_pcode, return_dtype=pl.Utf8).alias("admin1_pcode_iso3"),
         pl.col("admin2_pcode").map_elements(_iso3_of_pcode, return_dtype=pl.Utf8).alias("admin2_pcode_iso3"),
     ).select(
-        "source_format", "vintage", *DTM_SCHEMA, "admin1_pcode_iso3", "admin2_pcode_iso3",
-        "_source_file", "_source_row", "_snapshot_sha256", "_retrieved_at",
+        "source_format",
+        "vintage",
+        *DTM_SCHEMA,
+        "admin1_pcode_iso3",
+        "admin2_pcode_iso3",
+        "_source_file",
+        "_source_row",
+        "_snapshot_sha256",
+        "_retrieved_at",
     )
 
 
@@ -484,40 +559,86 @@ MMP_KEY = ("source_format", "vintage", "request_year", "main_id", "split_number"
 
 # Published column -> our column, per format (the three formats name the same things differently).
 MMP_XLSX = {
-    "Main ID": "main_id", "Incident ID": "incident_id_published", "Incident Type": "incident_type",
-    "Region of Incident": "region", "Incident Date": "incident_date", "Incident Year": "incident_year",
-    "Number of Dead": "dead", "Minimum Estimated Number of Missing": "missing",
-    "Total Number of Dead and Missing": "dead_missing_published", "Number of Survivors": "survivors",
-    "Number of Females": "females", "Number of Males": "males", "Number of Children": "children",
-    "Country of Origin": "country_of_origin", "Region of Origin": "region_of_origin",
-    "Cause of Death": "cause_of_death", "Country of Incident": "country_of_incident",
-    "Migration Route": "route", "Location of Incident": "location", "Coordinates": "coordinates",
-    "UNSD Geographical Grouping": "unsd_grouping", "Information Source": "information_source", "URL": "url",
+    "Main ID": "main_id",
+    "Incident ID": "incident_id_published",
+    "Incident Type": "incident_type",
+    "Region of Incident": "region",
+    "Incident Date": "incident_date",
+    "Incident Year": "incident_year",
+    "Number of Dead": "dead",
+    "Minimum Estimated Number of Missing": "missing",
+    "Total Number of Dead and Missing": "dead_missing_published",
+    "Number of Survivors": "survivors",
+    "Number of Females": "females",
+    "Number of Males": "males",
+    "Number of Children": "children",
+    "Country of Origin": "country_of_origin",
+    "Region of Origin": "region_of_origin",
+    "Cause of Death": "cause_of_death",
+    "Country of Incident": "country_of_incident",
+    "Migration Route": "route",
+    "Location of Incident": "location",
+    "Coordinates": "coordinates",
+    "UNSD Geographical Grouping": "unsd_grouping",
+    "Information Source": "information_source",
+    "URL": "url",
     "Source Quality": "source_quality",
 }
 MMP_CSV = {
-    "Main ID": "main_id", "Incident ID": "incident_id_published", "Region": "region",
-    "Incident Date": "incident_date", "Year": "incident_year", "Number Dead": "dead",
-    "Minimum Estimated Number of Missing": "missing", "Number of Survivors": "survivors",
-    "Number of Females": "females", "Number of Males": "males", "Number of Children": "children",
-    "Region of Origin": "region_of_origin", "Cause of Death": "cause_of_death",
-    "Country of Origin": "country_of_origin", "Location of death": "location",
-    "Information Source": "information_source", "Coordinates": "coordinates", "Migration route": "route",
-    "URL": "url", "UNSD Geographical Grouping": "unsd_grouping", "Source Quality": "source_quality",
+    "Main ID": "main_id",
+    "Incident ID": "incident_id_published",
+    "Region": "region",
+    "Incident Date": "incident_date",
+    "Year": "incident_year",
+    "Number Dead": "dead",
+    "Minimum Estimated Number of Missing": "missing",
+    "Number of Survivors": "survivors",
+    "Number of Females": "females",
+    "Number of Males": "males",
+    "Number of Children": "children",
+    "Region of Origin": "region_of_origin",
+    "Cause of Death": "cause_of_death",
+    "Country of Origin": "country_of_origin",
+    "Location of death": "location",
+    "Information Source": "information_source",
+    "Coordinates": "coordinates",
+    "Migration route": "route",
+    "URL": "url",
+    "UNSD Geographical Grouping": "unsd_grouping",
+    "Source Quality": "source_quality",
 }
 MMP_JSON = {
-    "web_id": "main_id", "region": "region", "reported_date": "incident_date", "number_dead": "dead",
-    "number_missing": "missing", "total_dead_and_missing": "dead_missing_published",
-    "number_of_survivors": "survivors", "number_of_female": "females", "number_of_male": "males",
-    "number_of_children": "children", "cause_death": "cause_of_death", "country_of_incident": "country_of_incident",
-    "location_description": "location", "unsd_geographic_grouping": "unsd_grouping",
-    "location_coodinates": "coordinates", "migration_route": "route", "information_source": "information_source",
-    "url": "url", "source_quality": "source_quality", "region_origin": "region_of_origin",
+    "web_id": "main_id",
+    "region": "region",
+    "reported_date": "incident_date",
+    "number_dead": "dead",
+    "number_missing": "missing",
+    "total_dead_and_missing": "dead_missing_published",
+    "number_of_survivors": "survivors",
+    "number_of_female": "females",
+    "number_of_male": "males",
+    "number_of_children": "children",
+    "cause_death": "cause_of_death",
+    "country_of_incident": "country_of_incident",
+    "location_description": "location",
+    "unsd_geographic_grouping": "unsd_grouping",
+    "location_coodinates": "coordinates",
+    "migration_route": "route",
+    "information_source": "information_source",
+    "url": "url",
+    "source_quality": "source_quality",
+    "region_origin": "region_of_origin",
     "country_origin": "country_of_origin",
 }
 # IOM may one day fix the misspelt key; accept both spellings.
 MMP_JSON_ALIASES = {"location_coordinates": "location_coodinates"}
-MMP_JSON_REQUIRED = ("web_id", "number_dead", "number_missing", "total_dead_and_missing", "country_of_incident")
+MMP_JSON_REQUIRED = (
+    "web_id",
+    "number_dead",
+    "number_missing",
+    "total_dead_and_missing",
+    "country_of_incident",
+)
 _JSON_YEAR = re.compile(r"(\d{4})-json\.json$")
 
 
@@ -534,8 +655,12 @@ def _xlsx_rows(landed: LandedFile) -> list[dict[str, str | None]]:
     frame = frame.rename({c: c.replace("\ufeff", "").strip() for c in frame.columns})
     missing = [c for c in MMP_XLSX if c not in frame.columns]
     if missing:
-        raise ParseError(f"columns missing from the export: {', '.join(missing)}", file=landed.origin, row=1,
-                         field=missing[0])
+        raise ParseError(
+            f"columns missing from the export: {', '.join(missing)}",
+            file=landed.origin,
+            row=1,
+            field=missing[0],
+        )
     rows = []
     for record in frame.select(list(MMP_XLSX)).iter_rows(named=True):
         row = {column: _text(record[name]) for name, column in MMP_XLSX.items()}
@@ -581,10 +706,16 @@ def _csv_rows(landed: LandedFile) -> tuple[list[dict[str, str | None]], int]:
         row |= {column: _text(record[name]) for name, column in MMP_CSV.items()}
         if row["incident_date"]:  # "Thu, 01/01/2026 - 12:00": weekday, US month/day, a fixed noon
             try:
-                row["incident_date"] = datetime.strptime(row["incident_date"], "%a, %m/%d/%Y - %H:%M").date().isoformat()
+                row["incident_date"] = (
+                    datetime.strptime(row["incident_date"], "%a, %m/%d/%Y - %H:%M").date().isoformat()
+                )
             except ValueError as exc:
-                raise ParseError(f"incident date not in the export's format: {exc}", file=landed.origin, row=number,
-                                 field="Incident Date") from exc
+                raise ParseError(
+                    f"incident date not in the export's format: {exc}",
+                    file=landed.origin,
+                    row=number,
+                    field="Incident Date",
+                ) from exc
         rows.append(row)
     return rows, first_row
 
@@ -613,7 +744,9 @@ def _mmp_frame(landed: LandedFile, kind: str) -> pl.DataFrame:
     for row in rows:
         if row["incident_year"] is None and row["main_id"]:  # 13 rows of the 2025-05 export: year from the id
             row["incident_year"] = row["main_id"][:4]
-    frame = _dates(cast_checked(_mmp_text_frame(rows), MMP_SCHEMA, landed, first_row=first_row), "incident_date")
+    frame = _dates(
+        cast_checked(_mmp_text_frame(rows), MMP_SCHEMA, landed, first_row=first_row), "incident_date"
+    )
     return frame.with_columns(
         pl.lit(request_year, dtype=pl.Int32).alias("request_year"),
         (pl.int_range(pl.len(), dtype=pl.Int32).over("main_id") + 1).alias("split_number"),
@@ -633,13 +766,18 @@ def parse_mmp(files: Sequence[LandedFile]) -> pl.DataFrame:
         kind = mmp_source_format(landed.name or landed.path.name)
         if kind is None:
             continue
-        frames.append(_with_constants(_mmp_frame(landed, kind), source_format=kind, vintage=_vintage(landed, vintages)))
+        frames.append(
+            _with_constants(_mmp_frame(landed, kind), source_format=kind, vintage=_vintage(landed, vintages))
+        )
     if not frames:
         raise ParseError("no Missing Migrants files in this load", file=", ".join(f.origin for f in files))
     frame = pl.concat(frames, how="vertical")
-    coordinates = pl.col("coordinates").str.extract_groups(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+    coordinates = pl.col("coordinates").str.extract_groups(
+        r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$"
+    )
     frame = frame.with_columns(
-        pl.col("country_of_incident").map_elements(_resolve_incident_country, return_dtype=pl.Utf8)
+        pl.col("country_of_incident")
+        .map_elements(_resolve_incident_country, return_dtype=pl.Utf8)
         .alias("country_of_incident_iso3"),
         (pl.col("dead").fill_null(0) + pl.col("missing").fill_null(0)).alias("dead_missing"),
         coordinates.struct.field("1").cast(pl.Float64).alias("latitude"),
@@ -651,16 +789,32 @@ def parse_mmp(files: Sequence[LandedFile]) -> pl.DataFrame:
             pl.col("country_of_incident").is_not_null()
             & ~pl.col("country_of_incident").is_in(list(NOT_A_COUNTRY))
             & pl.col("country_of_incident_iso3").is_null()
-        ).then(pl.col("country_of_incident")).alias("unresolved_country_of_incident"),
-        pl.col("dead_missing").sum().over("source_format", "vintage", "request_year", "main_id")
+        )
+        .then(pl.col("country_of_incident"))
+        .alias("unresolved_country_of_incident"),
+        pl.col("dead_missing")
+        .sum()
+        .over("source_format", "vintage", "request_year", "main_id")
         .alias("incident_dead_missing"),
     )
     return frame.select(
-        "source_format", "vintage", "request_year", "main_id", "split_number",
+        "source_format",
+        "vintage",
+        "request_year",
+        "main_id",
+        "split_number",
         *(c for c in MMP_SCHEMA if c != "main_id"),
-        "dead_missing", "incident_dead_missing", "is_correction", "country_of_incident_iso3",
-        "unresolved_country_of_incident", "latitude", "longitude",
-        "_source_file", "_source_row", "_snapshot_sha256", "_retrieved_at",
+        "dead_missing",
+        "incident_dead_missing",
+        "is_correction",
+        "country_of_incident_iso3",
+        "unresolved_country_of_incident",
+        "latitude",
+        "longitude",
+        "_source_file",
+        "_source_row",
+        "_snapshot_sha256",
+        "_retrieved_at",
     )
 
 
@@ -682,4 +836,3 @@ DATASETS = (
         description="Missing Migrants Project incidents (dead, missing, route, country) from every download.",
     ),
 )
-
