@@ -17,18 +17,33 @@ KEY = "s3cret-subscription-key"
 
 
 def _envelope(records: list[dict]) -> bytes:
-    body = {"result": records, "statusCode": 200, "isSuccess": True, "errorMessages": [], "totalRecordsCount": len(records)}
+    body = {
+        "result": records,
+        "statusCode": 200,
+        "isSuccess": True,
+        "errorMessages": [],
+        "totalRecordsCount": len(records),
+    }
     return json.dumps(body).encode()
 
 
 def _record(level: int, idps: int, reason: str) -> dict:
     record = {
-        "operation": "Armed Clashes in Sudan (Overview)", "admin0Name": "Sudan", "admin0Pcode": "SDN",
-        "numPresentIdpInd": idps, "reportingDate": "2024-07-31T00:00:00", "yearReportingDate": 2024,
-        "monthReportingDate": 7, "roundNumber": 8, "displacementReason": reason, "numberMales": None,
-        "numberFemales": None, "idpOriginAdmin1Name": "Not available", "idpOriginAdmin1Pcode": "Not available",
+        "operation": "Armed Clashes in Sudan (Overview)",
+        "admin0Name": "Sudan",
+        "admin0Pcode": "SDN",
+        "numPresentIdpInd": idps,
+        "reportingDate": "2024-07-31T00:00:00",
+        "yearReportingDate": 2024,
+        "monthReportingDate": 7,
+        "roundNumber": 8,
+        "displacementReason": reason,
+        "numberMales": None,
+        "numberFemales": None,
+        "idpOriginAdmin1Name": "Not available",
+        "idpOriginAdmin1Pcode": "Not available",
         "assessmentType": "BA",
-    }  # fmt: skip
+    }
     if level >= 1:
         record |= {"id": 7000 + idps % 97, "admin1Name": "Khartoum", "admin1Pcode": "SD01"}
     if level == 2:
@@ -46,25 +61,39 @@ def _dtm_routes(server, key_seen: list[str]) -> None:
         def handler(path, params, headers):
             key_seen.append(headers.get(iom.KEY_HEADER.lower(), ""))
             if headers.get(iom.KEY_HEADER.lower()) != KEY:
-                return Reply(401, b'{"statusCode": 401, "message": "Access denied due to invalid subscription key."}')
+                return Reply(
+                    401, b'{"statusCode": 401, "message": "Access denied due to invalid subscription key."}'
+                )
             return Reply(200, _envelope(records_for(params)))
 
         return handler
 
-    server.routes["/v3/displacement/country-list"] = guarded(lambda p: [{"admin0Name": "Sudan", "admin0Pcode": "SDN"}])
+    server.routes["/v3/displacement/country-list"] = guarded(
+        lambda p: [{"admin0Name": "Sudan", "admin0Pcode": "SDN"}]
+    )
     server.routes["/v3/displacement/operation-list"] = guarded(
-        lambda p: [{"operation": "Armed Clashes in Sudan (Overview)", "operationStatus": "Active",
-                    "admin0Name": "Sudan", "admin0Pcode": "SDN"}]  # fmt: skip
+        lambda p: [
+            {
+                "operation": "Armed Clashes in Sudan (Overview)",
+                "operationStatus": "Active",
+                "admin0Name": "Sudan",
+                "admin0Pcode": "SDN",
+            }
+        ]
     )
     for level in (0, 1, 2):
         server.routes[f"/v3/displacement/admin{level}"] = guarded(
-            lambda p, level=level: [_record(level, 600, "Conflict"), _record(level, 400, "Natural disaster")]
-            if p.get("Admin0Pcode") == ["SDN"]
-            else []
+            lambda p, level=level: (
+                [_record(level, 600, "Conflict"), _record(level, 400, "Natural disaster")]
+                if p.get("Admin0Pcode") == ["SDN"]
+                else []
+            )
         )
 
 
-def test_dtm_with_key_uses_v3_sends_header_and_never_stores_the_key(fake_server, fast, monkeypatch, tmp_path, caplog):
+def test_dtm_with_key_uses_v3_sends_header_and_never_stores_the_key(
+    fake_server, fast, monkeypatch, tmp_path, caplog
+):
     monkeypatch.setenv("DTM_API_KEY", KEY)
     monkeypatch.setenv("MAW_DTM_API_URL", f"{fake_server.url}/v3/")
     seen: list[str] = []
@@ -73,7 +102,9 @@ def test_dtm_with_key_uses_v3_sends_header_and_never_stores_the_key(fake_server,
         files = iom.fetch_dtm_live(fast)
     assert "DTM API v3" in caplog.text
     assert seen and set(seen) == {KEY}
-    assert [f.name for f in files][2:] == [f"dtm/api_v3/displacement-admin{n}-admin0pcode-sdn.json" for n in (0, 1, 2)]
+    assert [f.name for f in files][2:] == [
+        f"dtm/api_v3/displacement-admin{n}-admin0pcode-sdn.json" for n in (0, 1, 2)
+    ]
     snapshot = land(tmp_path / "raw", "iom", "dtm_idps", files)
     frame = iom.parse_dtm(snapshot.files)
     assert frame.group_by("admin_level").agg(idps=frame["idps"].sum()).height == 3
@@ -100,8 +131,14 @@ def test_dtm_wrong_key_gives_a_clear_401_message(fake_server, fast, monkeypatch)
 def test_dtm_unsuccessful_envelope_is_an_error(fake_server, fast, monkeypatch):
     monkeypatch.setenv("DTM_API_KEY", KEY)
     monkeypatch.setenv("MAW_DTM_API_URL", f"{fake_server.url}/v3/")
-    body = json.dumps({"result": [], "statusCode": 400, "isSuccess": False,
-                       "errorMessages": ["Please provide either the Country Name, Admin0 Pcode or Operation"]})  # fmt: skip
+    body = json.dumps(
+        {
+            "result": [],
+            "statusCode": 400,
+            "isSuccess": False,
+            "errorMessages": ["Please provide either the Country Name, Admin0 Pcode or Operation"],
+        }
+    )
     fake_server.routes["/v3/displacement/country-list"] = lambda p, q, h: Reply(200, body.encode())
     with pytest.raises(FetchError, match="Please provide either"):
         iom.fetch_dtm_live(fast)
@@ -114,8 +151,10 @@ HDX_CSV = (
     "#id+code,#operation+name,#country+name,#country+code,#adm1+name,#adm1+code,#adm2+name,#adm2+code,#adm+level,"
     "#affected+idps,#date+reported,#date+year+reported,#date+month+reported,#round+code,#cause+type,#affected+idps+m,"
     "#affected+idps+f,#adm1+name+origin,#adm1+code+origin,#assessment+type,#operation+status\r\n"
-    ",Lake Chad Basin Crisis,Chad,TCD,,,,,0,1500,2024-06-30T00:00:00,2024,6,23,Conflict,,,Lac,TD07,BA,Active\r\n"
-    "11,Lake Chad Basin Crisis,Chad,TCD,Lac,TD07,,,1,1500,2024-06-30T00:00:00,2024,6,23,Conflict,,,Lac,TD07,BA,Active\r\n"
+    ",Lake Chad Basin Crisis,Chad,TCD,,,,,0,1500,2024-06-30T00:00:00,2024,6,23,Conflict,,,"
+    "Lac,TD07,BA,Active\r\n"
+    "11,Lake Chad Basin Crisis,Chad,TCD,Lac,TD07,,,1,1500,2024-06-30T00:00:00,2024,6,23,Conflict,,,"
+    "Lac,TD07,BA,Active\r\n"
 )
 
 
@@ -123,11 +162,25 @@ def test_dtm_without_key_falls_back_to_hdx_and_says_so(fake_server, fast, monkey
     monkeypatch.delenv("DTM_API_KEY", raising=False)
     monkeypatch.setenv("MAW_HDX_URL", fake_server.url)
     csv_path = "/dataset/demo/resource/demo/download/global-iom-dtm-from-api-admin-0-to-2.csv"
-    package = {"success": True, "result": {"name": "global-iom-dtm-from-api", "resources": [
-        {"name": "Data for QuickCharts", "download_url": f"{fake_server.url}/x/data_for_quickcharts.csv"},
-        {"name": "Global IOM DTM data for admin levels 0-2", "download_url": f"{fake_server.url}{csv_path}"},
-    ]}}  # fmt: skip
-    fake_server.routes["/api/3/action/package_show"] = lambda p, q, h: Reply(200, json.dumps(package).encode())
+    package = {
+        "success": True,
+        "result": {
+            "name": "global-iom-dtm-from-api",
+            "resources": [
+                {
+                    "name": "Data for QuickCharts",
+                    "download_url": f"{fake_server.url}/x/data_for_quickcharts.csv",
+                },
+                {
+                    "name": "Global IOM DTM data for admin levels 0-2",
+                    "download_url": f"{fake_server.url}{csv_path}",
+                },
+            ],
+        },
+    }
+    fake_server.routes["/api/3/action/package_show"] = lambda p, q, h: Reply(
+        200, json.dumps(package).encode()
+    )
     fake_server.routes[csv_path] = lambda p, q, h: Reply(200, HDX_CSV.encode(), {"Content-Type": "text/csv"})
     with caplog.at_level(logging.INFO, logger="maw.iom"):
         files = iom.fetch_dtm_live(fast)
@@ -144,13 +197,26 @@ def test_mmp_json_per_year_with_retry_quirks_and_optional_export(fake_server, fa
     monkeypatch.setenv("MAW_MMP_YEAR_FROM", "2015")
     monkeypatch.setenv("MAW_MMP_YEAR_TO", "2016")
     incident = {
-        "web_id": "2015.MMP00001", "region": "Mediterranean", "reported_date": "2015-04-18", "number_dead": "1,022",
-        "number_missing": "-2", "total_dead_and_missing": "1020", "number_of_survivors": "", "number_of_female": "",
-        "number_of_male": "", "number_of_children": "", "cause_death": "Drowning",
-        "country_of_incident": "C&#244;te d&#039;Ivoire", "location_description": "Off the coast\n",
-        "unsd_geographic_grouping": "Uncategorized", "location_coodinates": "35.5, 12.6",
-        "migration_route": "Central Mediterranean", "information_source": "IOM", "url": "", "source_quality": "4",
-    }  # fmt: skip
+        "web_id": "2015.MMP00001",
+        "region": "Mediterranean",
+        "reported_date": "2015-04-18",
+        "number_dead": "1,022",
+        "number_missing": "-2",
+        "total_dead_and_missing": "1020",
+        "number_of_survivors": "",
+        "number_of_female": "",
+        "number_of_male": "",
+        "number_of_children": "",
+        "cause_death": "Drowning",
+        "country_of_incident": "C&#244;te d&#039;Ivoire",
+        "location_description": "Off the coast\n",
+        "unsd_geographic_grouping": "Uncategorized",
+        "location_coodinates": "35.5, 12.6",
+        "migration_route": "Central Mediterranean",
+        "information_source": "IOM",
+        "url": "",
+        "source_quality": "4",
+    }
     calls = {"2015": 0}
 
     def year(path, params, headers):
@@ -159,14 +225,24 @@ def test_mmp_json_per_year_with_retry_quirks_and_optional_export(fake_server, fa
             calls["2015"] += 1
             if calls["2015"] == 1:
                 return Reply(503, b"busy")
-            return Reply(200, json.dumps([incident, {**incident, "number_dead": "3", "number_missing": "",
-                                                     "total_dead_and_missing": "3"}]).encode())  # fmt: skip
+            return Reply(
+                200,
+                json.dumps(
+                    [
+                        incident,
+                        {**incident, "number_dead": "3", "number_missing": "", "total_dead_and_missing": "3"},
+                    ]
+                ).encode(),
+            )
         return Reply(200, b"[]")
 
     fake_server.routes["/global-figures/2015/json"] = year
     fake_server.routes["/global-figures/2016/json"] = year
     files = iom.fetch_mmp_live(fast)  # the export answers 404 here: a warning, the JSON still loads
-    assert [f.name for f in files] == ["missing_migrants/api_json/2015-json.json", "missing_migrants/api_json/2016-json.json"]
+    assert [f.name for f in files] == [
+        "missing_migrants/api_json/2015-json.json",
+        "missing_migrants/api_json/2016-json.json",
+    ]
     frame = iom.parse_mmp(land(tmp_path / "raw", "iom", "missing_migrants", files).files)
     assert frame["dead"].to_list() == [1022, 3]
     assert frame["split_number"].to_list() == [1, 2]

@@ -83,20 +83,21 @@ def test_current_idps_equal_the_latest_admin0_figure_of_the_newest_response(shar
         reporting_date, figure = _latest_admin0(json.loads(path.read_text())["result"])
         rows = query(
             _db(shared_warehouse),
-            "select idps_dtm, idps_dtm_reporting_date::varchar from marts.country_year where iso3 = ? and year = ?",
+            "select idps_dtm, idps_dtm_reporting_date::varchar from marts.country_year "
+            "where iso3 = ? and year = ?",
             [iso3, int(reporting_date[:4])],
         )
         assert rows == [(figure, reporting_date)], iso3
-    assert query(_db(shared_warehouse), "select idps from intermediate.int_iom__dtm_current_idps where iso3 = 'SDN'") == [
-        (10_710_015,)
-    ]
+    assert query(
+        _db(shared_warehouse), "select idps from intermediate.int_iom__dtm_current_idps where iso3 = 'SDN'"
+    ) == [(10_710_015,)]
 
 
 def test_sudan_current_is_latest_snapshot_not_max_round_nor_sum_of_operations(shared_warehouse):
     history = query(
         _db(shared_warehouse),
-        "select operation, reporting_date::varchar, round_number, idps from intermediate.int_iom__dtm_snapshots "
-        "where iso3 = 'SDN' order by reporting_date",
+        "select operation, reporting_date::varchar, round_number, idps "
+        "from intermediate.int_iom__dtm_snapshots where iso3 = 'SDN' order by reporting_date",
     )
     operations = {row[0] for row in history}
     assert len(operations) >= 3  # the per-operation history is kept
@@ -135,14 +136,19 @@ def test_ba_and_sa_of_one_round_stay_apart(shared_warehouse):
 def test_route_year_equals_independent_sums_over_the_all_data_export(shared_warehouse, shared_data):
     export = pl.read_excel(shared_data / "iom" / EXPORT, engine="calamine", infer_schema_length=0)
     year = (
-        pl.col("Incident Year").cast(pl.Int32, strict=False)
+        pl.col("Incident Year")
+        .cast(pl.Int32, strict=False)
         .fill_null(pl.col("Main ID").str.replace_all("\ufeff", "").str.slice(0, 4).cast(pl.Int32))
-    )  # fmt: skip
+    )
     sums = (
         export.with_columns(
             year.alias("year"),
             pl.col("Number of Dead").cast(pl.Float64).fill_null(0).cast(pl.Int64).alias("dead"),
-            pl.col("Minimum Estimated Number of Missing").cast(pl.Float64).fill_null(0).cast(pl.Int64).alias("missing"),
+            pl.col("Minimum Estimated Number of Missing")
+            .cast(pl.Float64)
+            .fill_null(0)
+            .cast(pl.Int64)
+            .alias("missing"),
         )
         .group_by(pl.col("Migration Route").alias("route"), "year")
         .agg(pl.col("dead").sum(), pl.col("missing").sum(), pl.len().alias("incidents"))
@@ -170,7 +176,9 @@ def test_years_after_the_export_come_from_the_newer_downloads(shared_warehouse, 
     total_2025 = sum(int(r["total_dead_and_missing"].replace(",", "")) for r in json_2025)
     with next(mmp.glob("download_2026-*/*.csv")).open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    total_2026 = sum(int(r["Number Dead"] or 0) + int(r["Minimum Estimated Number of Missing"] or 0) for r in rows)
+    total_2026 = sum(
+        int(r["Number Dead"] or 0) + int(r["Minimum Estimated Number of Missing"] or 0) for r in rows
+    )
     by_year = dict(
         (year, (total, formats))
         for year, total, formats in query(
@@ -187,6 +195,7 @@ def test_migrants_dead_missing_by_country_matches_the_export(shared_warehouse, s
     libya = export.filter(pl.col("Country of Incident") == "Libya", pl.col("Incident Year") == "2023")
     total = int(libya["Total Number of Dead and Missing"].cast(pl.Float64).sum())
     rows = query(
-        _db(shared_warehouse), "select migrants_dead_missing from marts.country_year where iso3 = 'LBY' and year = 2023"
+        _db(shared_warehouse),
+        "select migrants_dead_missing from marts.country_year where iso3 = 'LBY' and year = 2023",
     )
     assert rows == [(total,)]

@@ -9,6 +9,7 @@ figure for the same round; one incident is split and one carries a negative corr
 ``python -m demo_mirror.generators.iom``.
 """
 
+# ruff: noqa: E501 - the OOXML parts of the minimal workbook are long literal strings
 from __future__ import annotations
 
 import csv
@@ -156,7 +157,7 @@ ROUTES = [
         "Western Africa",
         "Harsh environmental conditions / lack of adequate shelter, food, water",
         (18.7, 8.0),
-    ),  # noqa: E501
+    ),
     (
         "Afghanistan to Iran",
         "Southern Asia",
@@ -235,12 +236,32 @@ def mmp_json(incidents: list[dict]) -> bytes:
 
 
 XLSX_HEADER = [
-    "Main ID", "Incident ID", "Incident Type", "Region of Incident", "Incident Date", "Incident Year", "Month",
-    "Number of Dead", "Minimum Estimated Number of Missing", "Total Number of Dead and Missing",
-    "Number of Survivors", "Number of Females", "Number of Males", "Number of Children", "Country of Origin",
-    "Region of Origin", "Cause of Death", "Country of Incident", "Migration Route", "Location of Incident",
-    "Coordinates", "UNSD Geographical Grouping", "Information Source", "URL", "Source Quality",
-]  # fmt: skip
+    "Main ID",
+    "Incident ID",
+    "Incident Type",
+    "Region of Incident",
+    "Incident Date",
+    "Incident Year",
+    "Month",
+    "Number of Dead",
+    "Minimum Estimated Number of Missing",
+    "Total Number of Dead and Missing",
+    "Number of Survivors",
+    "Number of Females",
+    "Number of Males",
+    "Number of Children",
+    "Country of Origin",
+    "Region of Origin",
+    "Cause of Death",
+    "Country of Incident",
+    "Migration Route",
+    "Location of Incident",
+    "Coordinates",
+    "UNSD Geographical Grouping",
+    "Information Source",
+    "URL",
+    "Source Quality",
+]
 
 
 def xlsx_rows(incidents: list[dict]) -> list[list[str | int | None]]:
@@ -259,13 +280,33 @@ def xlsx_rows(incidents: list[dict]) -> list[list[str | int | None]]:
         incident_id = f"{i['main_id']}1,{i['main_id']}2" if i["type"] == "Split Incident" else i["main_id"]
         rows.append(
             [
-                i["main_id"], incident_id, i["type"], i["region"], i["date"].isoformat(), str(i["date"].year),
-                i["date"].strftime("%B"), i["dead"], i["missing"], i["dead"] + (i["missing"] or 0), i["survivors"],
-                None, None, None, i["origin"], "Unknown", i["cause"], i["country"], i["route"],
-                f"Illustrative location on the {i['route'] or 'sea'} route", i["coordinates"], i["unsd"],
-                "Illustrative source", None, i["quality"],
+                i["main_id"],
+                incident_id,
+                i["type"],
+                i["region"],
+                i["date"].isoformat(),
+                str(i["date"].year),
+                i["date"].strftime("%B"),
+                i["dead"],
+                i["missing"],
+                i["dead"] + (i["missing"] or 0),
+                i["survivors"],
+                None,
+                None,
+                None,
+                i["origin"],
+                "Unknown",
+                i["cause"],
+                i["country"],
+                i["route"],
+                f"Illustrative location on the {i['route'] or 'sea'} route",
+                i["coordinates"],
+                i["unsd"],
+                "Illustrative source",
+                None,
+                i["quality"],
             ]
-        )  # fmt: skip
+        )
     return rows
 
 
@@ -330,11 +371,29 @@ def xlsx(header: list[str], rows: list[list[str | int | None]]) -> bytes:
 
 
 CSV_HEADER = [
-    "Main ID", "Incident ID", "Region", "Incident Date", "Year", "Reported Month", "Number Dead",
-    "Minimum Estimated Number of Missing", "Number of Survivors", "Number of Females", "Number of Males",
-    "Number of Children", "Region of Origin", "Cause of Death", "Country of Origin", "Location of death",
-    "Information Source", "Coordinates", "Migration route", "URL", "UNSD Geographical Grouping", "Source Quality",
-]  # fmt: skip
+    "Main ID",
+    "Incident ID",
+    "Region",
+    "Incident Date",
+    "Year",
+    "Reported Month",
+    "Number Dead",
+    "Minimum Estimated Number of Missing",
+    "Number of Survivors",
+    "Number of Females",
+    "Number of Males",
+    "Number of Children",
+    "Region of Origin",
+    "Cause of Death",
+    "Country of Origin",
+    "Location of death",
+    "Information Source",
+    "Coordinates",
+    "Migration route",
+    "URL",
+    "UNSD Geographical Grouping",
+    "Source Quality",
+]
 
 
 def mmp_csv(incidents: list[dict]) -> bytes:
@@ -347,13 +406,30 @@ def mmp_csv(incidents: list[dict]) -> bytes:
         seen[i["main_id"]] = seen.get(i["main_id"], 0) + 1
         writer.writerow(
             [
-                i["main_id"], f"{i['main_id']}{seen[i['main_id']]}", i["region"],
-                i["date"].strftime("%a, %m/%d/%Y - 12:00"), str(i["date"].year), i["date"].strftime("%B"),
-                str(i["dead"] or 0), str(i["missing"] or 0), _count(i["survivors"]), "", "", "", "Unknown",
-                i["cause"], i["origin"], f"Illustrative location on the {i['route'] or 'sea'} route",
-                "Illustrative source", i["coordinates"], i["route"] or "", "", i["unsd"], i["quality"],
+                i["main_id"],
+                f"{i['main_id']}{seen[i['main_id']]}",
+                i["region"],
+                i["date"].strftime("%a, %m/%d/%Y - 12:00"),
+                str(i["date"].year),
+                i["date"].strftime("%B"),
+                str(i["dead"] or 0),
+                str(i["missing"] or 0),
+                _count(i["survivors"]),
+                "",
+                "",
+                "",
+                "Unknown",
+                i["cause"],
+                i["origin"],
+                f"Illustrative location on the {i['route'] or 'sea'} route",
+                "Illustrative source",
+                i["coordinates"],
+                i["route"] or "",
+                "",
+                i["unsd"],
+                i["quality"],
             ]
-        )  # fmt: skip
+        )
     return buffer.getvalue().encode()
 
 
