@@ -12,6 +12,11 @@ select
     cy.oip_originating,
     cy.asylum_seekers_originating,
     cy.idps,
-    cy.stateless
+    cy.stateless,
+    dtm.idps_dtm,
+    dtm.idps_dtm_reporting_date,
+    mmp.migrants_dead_missing
 from {{ ref('int_unhcr__population_by_country_year') }} as cy
 left join {{ ref('dim_country') }} as c on cy.iso3 = c.iso3
+left join {{ ref('int_iom__dtm_idps_by_country_year') }} as dtm on cy.iso3 = dtm.iso3 and cy.year = dtm.year
+left join {{ ref('int_iom__migrants_by_country_year') }} as mmp on cy.iso3 = mmp.iso3 and cy.year = mmp.year
