@@ -32,6 +32,7 @@ from ingest.dutch_numbers import (
     NotADutchNumber,
     Reading,
     has_ocr_letters,
+    is_dutch,
     ocr_reading,
     parse_dutch,
     read_header,
@@ -396,12 +397,11 @@ def _check_number(
             problems.append(f"scale_quote {scale_quote!r} does not occur verbatim in the document")
         header_scale, header_unit = read_header(str(scale_quote))
 
-    if has_ocr_letters(number):
+    if has_ocr_letters(number) or not is_dutch(number):
         if not ocr_flag:
-            problems.append(
-                f"number {number!r} contains letters (OCR damage?): set ocr_flag and read it, or "
-                f"leave value null"
-            )
+            damaged = has_ocr_letters(number)
+            what = "contains letters (OCR damage?)" if damaged else "is not written the Dutch way"
+            problems.append(f"number {number!r} {what}: set ocr_flag and read it, or leave value null")
             return
         if value is None:
             check.number_reading = "unreadable"
@@ -412,7 +412,7 @@ def _check_number(
     try:
         digits = reader(number)
     except NotADutchNumber as exc:
-        problems.append(f"{exc}; if OCR damaged it, set ocr_flag and leave value null")
+        problems.append(f"{exc}; even with the OCR table it cannot be read: leave value null")
         return
     reading = read_in_context(
         quote[: match.start()], number, quote[match.end() :], number=digits, ocr=bool(ocr_flag)

@@ -64,6 +64,10 @@ def parse_dutch(token: str) -> Decimal:
     return Decimal(token.replace(".", "").replace(",", "."))
 
 
+def is_dutch(token: str) -> bool:
+    return bool(_DUTCH.match(token))
+
+
 def ocr_reading(token: str) -> Decimal:
     """The token with OCR look-alike letters replaced by digits, then read the Dutch way."""
     return parse_dutch("".join(OCR_DIGITS.get(ch, ch) for ch in token))

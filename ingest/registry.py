@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ingest import countries, unhcr
+from ingest import countries, documents, unhcr
 from ingest.core import Dataset
 
-SOURCE_MODULES = (countries, unhcr)
+SOURCE_MODULES = (countries, unhcr, documents)
 
 
 def all_datasets() -> tuple[Dataset, ...]:
