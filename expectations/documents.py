@@ -18,7 +18,7 @@ from expectations import (
 )
 from ingest.annotations import TABLES
 
-UNIT_PATTERN = r"^(EUR|USD|[a-z_]+)$"
+UNIT_PATTERN = r"^(?:EUR|USD|[a-z_]+)$"
 DOCUMENT_KINDS = {"spending_proposal", "letter_to_parliament", "annual_report"}
 
 SUITES = {
