@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ingest import countries, iom, unhcr
+from ingest import countries, documents, iom, unhcr
 from ingest.core import Dataset
 
-SOURCE_MODULES = (countries, unhcr, iom)
+SOURCE_MODULES = (countries, unhcr, iom, documents)
 
 
 def all_datasets() -> tuple[Dataset, ...]:
