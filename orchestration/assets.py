@@ -42,9 +42,9 @@ def ensure_dbt_manifest(project: DbtProject) -> None:
     manifest = Path(project.manifest_path)
     inputs = [
         p
-        for folder in ("models", "macros", "tests")
+        for folder in ("models", "macros", "tests", "seeds")
         for p in (Path(project.project_dir) / folder).rglob("*")
-        if p.suffix in {".sql", ".yml", ".yaml"}
+        if p.suffix in {".sql", ".yml", ".yaml", ".csv"}
     ] + [Path(project.project_dir) / "dbt_project.yml"]
     if not manifest.exists() or max(p.stat().st_mtime for p in inputs) > manifest.stat().st_mtime:
         logging.getLogger("maw.dbt").info("parsing the dbt project")

@@ -70,6 +70,8 @@ def point_latest(exports: Path, publish_id: str) -> None:
     if tmp.is_symlink():
         tmp.unlink()
     tmp.symlink_to(publish_id)
+    if link.is_dir() and not link.is_symlink():  # e.g. a copied warehouse, where the link became a folder
+        shutil.rmtree(link)
     os.replace(tmp, link)
     folders = sorted(
         (p for p in exports.iterdir() if p.is_dir() and not p.is_symlink()), key=lambda p: p.stat().st_mtime
