@@ -87,7 +87,13 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
     seconds["fetch"] = time.perf_counter() - clock
     log.info("%s/%s: landed %d file(s), %d bytes", dataset.source, dataset.name, len(snapshot.files), snapshot.total_bytes)
 
-    unchanged = _published_snapshot(paths, dataset) == snapshot.snapshot_id
+    published_snapshot = _published_snapshot(paths, dataset)
+    snapshot_id = snapshot.snapshot_id
+    if not snapshot.files and published_snapshot is not None:
+        # Nothing to fetch in this mode (e.g. a mirror-only dataset in a live refresh): keep what is published.
+        snapshot_id = published_snapshot
+        log.warning("%s/%s: no raw files in this mode, keeping the published table", dataset.source, dataset.name)
+    unchanged = published_snapshot == snapshot_id
     con = connect_build(paths, run_id)
     try:
         meta.record_snapshot(con, snapshot)
@@ -112,7 +118,7 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
             con.execute(f"create or replace table {dataset.table} as select * from incoming")
             con.unregister("incoming")
             if dataset.track_changes:
-                record_changes(con, paths, dataset, snapshot.snapshot_id, run_id)
+                record_changes(con, paths, dataset, snapshot_id, run_id)
         seconds["load"] = time.perf_counter() - clock
         rows = con.execute(f"select count(*) from {dataset.table}").fetchone()[0]
         con.execute("delete from meta.loads where run_id = ? and source = ? and dataset = ?", [run_id, dataset.source, dataset.name])
@@ -125,7 +131,7 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
                 dataset.source,
                 dataset.name,
                 dataset.table,
-                snapshot.snapshot_id,
+                snapshot_id,
                 len(snapshot.files),
                 snapshot.total_bytes,
                 rows,
@@ -223,14 +229,20 @@ def quarantine_files(
 def record_changes(
     con: duckdb.DuckDBPyConnection, paths: WarehousePaths, dataset: Dataset, snapshot_id: str, run_id: str
 ) -> int:
-    """Rows added, removed and values changed against the published table, keyed by the dataset's grain."""
+    """Rows added, removed and values changed against the published table, keyed by the dataset's grain.
+
+    One ``meta.changes`` row per added or removed key, and one per changed cell with its old and new value
+    (as text). Provenance columns are not compared: a row re-read from a new file is not a revision.
+    """
     if not paths.published.exists():
         return 0
     con.execute(f"attach '{paths.published}' as previous (read_only)")
     try:
+        schema, table = dataset.table.split(".")
         exists = con.execute(
-            "select count(*) from duckdb_tables() where database_name = 'previous' and schema_name = ? and table_name = ?",
-            dataset.table.split("."),
+            "select count(*) from duckdb_tables() where database_name = 'previous' and schema_name = ? "
+            "and table_name = ?",
+            [schema, table],
         ).fetchone()[0]
         if not exists:
             return 0
@@ -239,39 +251,47 @@ def record_changes(
             "order by finished_at desc limit 1",
             [dataset.source, dataset.name],
         ).fetchone()
-        keys = list(dataset.key)
-        key_json = "to_json({" + ", ".join(f"'{k}': {{side}}.{k}" for k in keys) + "})"
-        join = " and ".join(f"n.{k} is not distinct from o.{k}" for k in keys)
-        year = "{side}.year" if "year" in keys else "null"
-        common = (
-            f"'{run_id}', '{dataset.source}', '{dataset.name}', ?, '{snapshot_id}'"
-        )
-        params = [previous_id[0] if previous_id else None]
         new, old = dataset.table, f"previous.{dataset.table}"
+        keys = list(dataset.key)
+        join = " and ".join(f"n.{k} is not distinct from o.{k}" for k in keys)
+
+        def key_json(side: str) -> str:
+            return "to_json(struct_pack(" + ", ".join(f"{k} := {side}.{k}" for k in keys) + "))"
+
+        def year(side: str) -> str:
+            return f"{side}.year" if "year" in keys else "null"
+
+        head = "select ?, ?, ?, ?, ?"
+        params = [run_id, dataset.source, dataset.name, previous_id[0] if previous_id else None, snapshot_id]
         before = con.execute("select count(*) from meta.changes").fetchone()[0]
         con.execute(
-            f"""insert into meta.changes select {common}, {year.format(side='n')}, 'added',
-                {key_json.format(side='n')}, null, null, null, now()
+            f"""insert into meta.changes {head}, {year('n')}, 'added', {key_json('n')}, null, null, null, now()
                 from {new} n where not exists (select 1 from {old} o where {join})""",
             params,
         )
         con.execute(
-            f"""insert into meta.changes select {common}, {year.format(side='o')}, 'removed',
-                {key_json.format(side='o')}, null, null, null, now()
+            f"""insert into meta.changes {head}, {year('o')}, 'removed', {key_json('o')}, null, null, null, now()
                 from {old} o where not exists (select 1 from {new} n where {join})""",
             params,
         )
         new_columns = {r[0] for r in con.execute(f"describe {new}").fetchall()}
         old_columns = {r[0] for r in con.execute(f"describe {old}").fetchall()}
         values = sorted((new_columns & old_columns) - set(keys) - set(PROVENANCE_COLUMNS))
-        for column in values:
+        if values:
+            pairs = ", ".join(f"o.{c}::varchar as old_{c}, n.{c}::varchar as new_{c}" for c in values)
+            differs = " or ".join(f"o.{c}::varchar is distinct from n.{c}::varchar" for c in values)
             con.execute(
-                f"""insert into meta.changes select {common}, {year.format(side='n')}, 'changed',
-                    {key_json.format(side='n')}, '{column}', o.{column}::varchar, n.{column}::varchar, now()
-                    from {new} n join {old} o on {join} where n.{column} is distinct from o.{column}""",
-                params,
+                f"""create or replace temp table changed_rows as
+                    select {year('n')} as year, {key_json('n')} as key, {pairs}
+                    from {new} n join {old} o on {join} where {differs}"""
             )
+            for column in values:
+                con.execute(
+                    f"""insert into meta.changes {head}, year, 'changed', key, '{column}', old_{column},
+                        new_{column}, now() from changed_rows where old_{column} is distinct from new_{column}""",
+                    params,
+                )
+            con.execute("drop table changed_rows")
         return con.execute("select count(*) from meta.changes").fetchone()[0] - before
     finally:
         con.execute("detach previous")
-

@@ -12,6 +12,21 @@ select
     cy.oip_originating,
     cy.asylum_seekers_originating,
     cy.idps,
-    cy.stateless
-from {{ ref('int_unhcr__population_by_country_year') }} as cy
+    cy.stateless,
+    cy.asylum_applications_new,
+    cy.asylum_applications_new_originating,
+    cy.decisions_recognized,
+    cy.decisions_complementary,
+    cy.decisions_rejected,
+    cy.decisions_otherwise_closed,
+    cy.decisions_total,
+    cy.refugee_recognition_rate,
+    cy.total_protection_rate,
+    cy.returned_refugees,
+    cy.resettlement_arrivals,
+    cy.naturalisations,
+    cy.idmc_conflict_idps,
+    cy.unrwa_refugees_hosted,
+    cy.forcibly_displaced_originating
+from {{ ref('int_unhcr__country_year') }} as cy
 left join {{ ref('dim_country') }} as c on c.iso3 = cy.iso3
