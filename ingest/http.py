@@ -36,6 +36,15 @@ class RetryableHTTPError(Exception):
         self.status = status
 
 
+# ChunkedEncodingError: the connection closed before Content-Length bytes arrived (a body cut off).
+_RETRYABLE = (
+    RetryableHTTPError,
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+)
+
+
 @dataclass
 class HttpClient:
     """A requests session with the house retry policy.
@@ -68,9 +77,7 @@ class HttpClient:
         retrying = Retrying(
             stop=stop_after_attempt(self.attempts),
             wait=self._wait,
-            retry=retry_if_exception_type(
-                (RetryableHTTPError, requests.ConnectionError, requests.Timeout)
-            ),
+            retry=retry_if_exception_type(_RETRYABLE),
             reraise=True,
         )
         try:

@@ -63,7 +63,15 @@ IDENTITY: Schema = {
     "coa_iso": pl.Utf8,
 }
 IDENTITY_KEY = ("year", "coo", "coa")
-COUNTRY_COLUMNS = ("iso_code", "unhcr_code", "name", "unhcr_region", "unsd_region", "unsd_subregion", "unsd_imregion")
+COUNTRY_COLUMNS = (
+    "iso_code",
+    "unhcr_code",
+    "name",
+    "unhcr_region",
+    "unsd_region",
+    "unsd_subregion",
+    "unsd_imregion",
+)
 
 
 @dataclass(frozen=True)
@@ -134,7 +142,9 @@ def fetch_pages(
         raw = client.get(url, {**params, "limit": str(page_size), "page": str(page)}, expect_json=True)
         body = json.loads(raw.content)
         if not isinstance(body, dict) or not isinstance(body.get("items"), list):
-            raise FetchError("response has no 'items' list; is this the UNHCR population API?", file=raw.origin)
+            raise FetchError(
+                "response has no 'items' list; is this the UNHCR population API?", file=raw.origin
+            )
         try:
             max_pages = int(body.get("maxPages") or 0)
         except (TypeError, ValueError) as exc:
@@ -142,7 +152,7 @@ def fetch_pages(
         items = body["items"]
         if len(items) > page_size or (items and page < max_pages and len(items) < page_size):
             raise FetchError(
-                f"page {page} of {max_pages} has {len(items)} items for limit={page_size}; paging not honoured",
+                f"page {page} of {max_pages} has {len(items)} items for limit={page_size}: paging not kept",
                 file=raw.origin,
             )
         pages.append(
@@ -170,9 +180,15 @@ def _fetch_countries_live(client: HttpClient) -> list[RawFile]:
     for region in _json_items(regions):
         region_id = str(region.get("id", "")).strip()
         if not region_id.isdigit():
-            raise FetchError(f"regions/ returned a region without a numeric id: {region!r}", file=regions[0].origin)
+            raise FetchError(
+                f"regions/ returned a region without a numeric id: {region!r}", file=regions[0].origin
+            )
         files += fetch_pages(
-            client, "countries", {"unhcr_region": region_id}, page_size=size, label=f"countries-region-{region_id}"
+            client,
+            "countries",
+            {"unhcr_region": region_id},
+            page_size=size,
+            label=f"countries-region-{region_id}",
         )
     return files
 
@@ -187,8 +203,8 @@ def _fetcher(spec: Endpoint):
             return [read_mirror_file(context, f"unhcr/{name}", "csv.gz") for name in spec.mirror_files]
         if spec.endpoint is None:
             log.warning(
-                "unhcr/%s has no API endpoint (UNHCR publishes it as a spreadsheet only); a live refresh keeps "
-                "the published table. Load it with: maw refresh --mirror DIR",
+                "unhcr/%s has no API endpoint (UNHCR publishes it as a spreadsheet only); a live refresh "
+                "keeps the published table. Load it with: maw refresh --mirror DIR",
                 spec.name,
             )
             return []
@@ -198,7 +214,12 @@ def _fetcher(spec: Endpoint):
         params = {"cf_type": "ISO", **dict(spec.extra_params)}
         if spec.identity:
             year_from, year_to = year_bounds()
-            params |= {"coo_all": "true", "coa_all": "true", "yearFrom": str(year_from), "yearTo": str(year_to)}
+            params |= {
+                "coo_all": "true",
+                "coa_all": "true",
+                "yearFrom": str(year_from),
+                "yearTo": str(year_to),
+            }
         return fetch_pages(client, spec.endpoint, params, page_size=page_size())
 
     return fetch
@@ -231,7 +252,9 @@ def _items_frame(landed: LandedFile, spec: Endpoint) -> pl.DataFrame:
                 row[column] = None
                 continue
             if api_field not in item:
-                raise ParseError("field missing from API item", file=landed.origin, row=number, field=api_field)
+                raise ParseError(
+                    "field missing from API item", file=landed.origin, row=number, field=api_field
+                )
             row[column] = _cell(item[api_field])
         rows.append(row)
     return pl.DataFrame(rows, schema=dict.fromkeys(spec.schema, pl.Utf8), orient="row")
@@ -248,13 +271,17 @@ def _countries_from_api(files: Sequence[LandedFile], spec: Endpoint) -> pl.DataF
         name = landed.name or ""
         if name.startswith("countries-region-"):
             region_id = name.removeprefix("countries-region-").split("-page-")[0]
-            members |= dict.fromkeys((str(c.get("code")) for c in _page_items(landed)), region_names.get(region_id))
+            members |= dict.fromkeys(
+                (str(c.get("code")) for c in _page_items(landed)), region_names.get(region_id)
+            )
     frames = []
     for landed in files:
         if not (landed.name or "").startswith("countries-page-"):
             continue
         frame = _items_frame(landed, spec).with_columns(
-            pl.col("unhcr_code").replace_strict(members, default=None, return_dtype=pl.Utf8).alias("unhcr_region")
+            pl.col("unhcr_code")
+            .replace_strict(members, default=None, return_dtype=pl.Utf8)
+            .alias("unhcr_region")
         )
         frames.append(cast_checked(frame, spec.schema, landed, first_row=1))
     if not frames:
@@ -310,7 +337,9 @@ POPULATION_COUNTS = (
     "hst",
 )
 DEMOGRAPHIC_BANDS = tuple(
-    f"{sex}_{band}" for sex in ("f", "m") for band in ("0_4", "5_11", "12_17", "18_59", "60", "other", "total")
+    f"{sex}_{band}"
+    for sex in ("f", "m")
+    for band in ("0_4", "5_11", "12_17", "18_59", "60", "other", "total")
 )
 
 ENDPOINTS: tuple[Endpoint, ...] = (
@@ -320,7 +349,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         mirror_files=("population.csv.gz",),
         values=_counts(*POPULATION_COUNTS),
         key=IDENTITY_KEY,
-        description="Year-end stocks by origin x asylum: refugees, asylum seekers, OIP, IDPs, stateless, others.",
+        description="Year-end stocks by origin x asylum: refugees, asylum seekers, OIP, IDPs, stateless, "
+        "others.",
     ),
     Endpoint(
         name="asylum-applications",
@@ -334,8 +364,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             **_counts("applied"),
         },
         key=(*IDENTITY_KEY, "procedure_type", "app_type", "dec_level", "app_pc"),
-        description="Asylum applications lodged during the year by origin x asylum, procedure, stage and unit "
-        "(persons or cases, never added together).",
+        description="Asylum applications lodged during the year by origin x asylum, procedure, stage and "
+        "unit (persons or cases, never added together).",
     ),
     Endpoint(
         name="asylum-decisions",
@@ -357,8 +387,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         mirror_files=("solutions.csv.gz",),
         values=_counts("returned_refugees", "resettlement", "naturalisation", "returned_idps"),
         key=IDENTITY_KEY,
-        description="Durable solutions during the year: refugee returns (by country returned from), resettlement "
-        "arrivals and naturalisations (by receiving country), IDP returns. NULL = category does not apply.",
+        description="Durable solutions during the year: refugee returns (by country returned from), "
+        "resettlement arrivals and naturalisations (by receiving country), IDP returns; NULL = n/a.",
     ),
     Endpoint(
         name="demographics",
