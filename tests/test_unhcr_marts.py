@@ -243,3 +243,50 @@ def test_demo_demographics_long_form_keeps_disaggregated_rows_only(demo_warehous
     )[0]
     assert count == 12 * len(broken_down)
     assert females == expected_females
+
+
+@pytest.mark.shared
+def test_unhcr_codes_and_iso_codes_are_never_mixed(shared_warehouse, shared_data):
+    """UNHCR's AUS is Austria (ISO AUT) and its ARE is Egypt (ISO EGY): a join on the wrong system would put
+    Austria's refugees under Australia and Egypt's under the United Arab Emirates."""
+    rows = [r for r in raw_rows(shared_data / "unhcr" / "population.csv.gz") if r["year"] == "2023"]
+    hosted = dict(
+        query(
+            published(shared_warehouse),
+            """select iso3, refugees_hosted from marts.country_year
+               where year = 2023 and iso3 in ('AUT', 'AUS', 'EGY', 'ARE')""",
+        )
+    )
+    assert hosted == {
+        "AUT": column_sum(rows, "refugees", coa="AUS"),
+        "AUS": column_sum(rows, "refugees", coa="AUL"),
+        "EGY": column_sum(rows, "refugees", coa="ARE"),
+        "ARE": column_sum(rows, "refugees", coa_iso="ARE"),
+    }
+    assert hosted["AUT"] != hosted["AUS"] and hosted["EGY"] != hosted["ARE"]
+
+
+@pytest.mark.shared
+def test_small_cell_rounding_is_carried_as_published_and_documented(shared_warehouse, shared_data):
+    """UNHCR rounds small cells (1-4 never appear in population; decisions below 10 go to multiples of 5),
+    so dec_total can differ from the sum of the outcomes. The mart keeps dec_total as published."""
+    population = raw_rows(shared_data / "unhcr" / "population.csv.gz")
+    counts = ("refugees", "asylum_seekers", "returned_refugees", "idps", "stateless", "ooc", "hst")
+    assert not any(r[c] in {"1", "2", "3", "4"} for r in population for c in counts)
+    decisions = [r for r in raw_rows(shared_data / "unhcr" / "asylum_decisions.csv.gz") if r["dec_pc"] == "P"]
+    parts = ("dec_recognized", "dec_other", "dec_rejected", "dec_closed")
+    uneven = next(r for r in decisions if int(r["dec_total"]) != sum(int(r[c]) for c in parts))
+    iso3, year = uneven["coa_iso"], uneven["year"]
+    same = [r for r in decisions if r["coa_iso"] == iso3 and r["year"] == year]
+    got = query(
+        published(shared_warehouse),
+        """select decisions_total, decisions_recognized + decisions_complementary + decisions_rejected
+                  + decisions_otherwise_closed from marts.country_year where iso3 = ? and year = ?""",
+        [iso3, int(year)],
+    )[0]
+    assert got[0] == sum(int(r["dec_total"]) for r in same)
+    assert got[1] == sum(int(r[c]) for r in same for c in parts)
+    yaml_text = (
+        Path(__file__).resolve().parent.parent / "dbt_project/models/marts/_marts__models.yml"
+    ).read_text()
+    assert "rounds values below 10 to multiples of 5" in yaml_text and "Small cells are rounded" in yaml_text
