@@ -290,3 +290,23 @@ def test_small_cell_rounding_is_carried_as_published_and_documented(shared_wareh
         Path(__file__).resolve().parent.parent / "dbt_project/models/marts/_marts__models.yml"
     ).read_text()
     assert "rounds values below 10 to multiples of 5" in yaml_text and "Small cells are rounded" in yaml_text
+
+
+@pytest.mark.shared
+def test_forcibly_displaced_originating_adds_stocks_only(shared_warehouse, shared_data):
+    """UNHCR's headline by origin: refugees + asylum seekers + OIP + UNRWA + IDMC. Flows in the same rows
+    (returned_refugees, returned_idps) and the solutions table never enter it."""
+    population = [r for r in raw_rows(shared_data / "unhcr" / "population.csv.gz") if r["year"] == "2023"]
+    idmc = raw_rows(shared_data / "unhcr" / "idmc.csv.gz")
+    unrwa = raw_rows(shared_data / "unhcr" / "unrwa.csv.gz")
+    for iso3 in ("AFG", "PSE", "SDN"):
+        expected = sum(column_sum(population, c, coo_iso=iso3) for c in ("refugees", "asylum_seekers", "oip"))
+        expected += column_sum(idmc, "total", year="2023", coo_iso=iso3)
+        expected += column_sum(unrwa, "total", year="2023", coo_iso=iso3)
+        got = query(
+            published(shared_warehouse),
+            "select forcibly_displaced_originating from marts.country_year where iso3 = ? and year = 2023",
+            [iso3],
+        )[0][0]
+        assert got == expected, iso3
+    assert column_sum(population, "returned_refugees", coo_iso="AFG") > 0  # a flow that must stay out
