@@ -233,3 +233,22 @@ def changes_previous(warehouse: Path, run_id: str) -> str:
            order by finished_at desc limit 1""",
         [run_id],
     )[0][0]
+
+
+def test_a_load_that_breaks_its_suite_is_quarantined_and_nothing_is_published(demo_warehouse, tmp_path):
+    """A duplicated decision row (the key is not unique): the refresh stops, says where, publishes nothing."""
+    decisions = raw_rows(DEMO_MIRROR / "unhcr" / "asylum_decisions.csv.gz")
+    decisions.append(dict(decisions[4]))
+    mirror = linked_mirror(DEMO_MIRROR, tmp_path / "mirror", {"unhcr/asylum_decisions.csv.gz": decisions})
+    warehouse = copy_warehouse(demo_warehouse, tmp_path / "warehouse")
+    before = (warehouse / "migration.duckdb").read_bytes()
+
+    result = run_maw("refresh", "--mirror", str(mirror), warehouse=warehouse)
+
+    assert result.returncode == 1
+    output = " ".join((result.stdout + result.stderr).split())
+    assert "unhcr/asylum-decisions" in output and "expect_compound_columns_to_be_unique" in output
+    assert f"row {len(decisions) + 1}" in output  # the appended line (header is line 1)
+    assert (warehouse / "migration.duckdb").read_bytes() == before
+    reports = list((warehouse / "quarantine").rglob("unhcr__asylum-decisions/report.md"))
+    assert len(reports) == 1
