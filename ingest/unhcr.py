@@ -175,7 +175,7 @@ def _fetch_countries_live(client: HttpClient) -> list[RawFile]:
     """The code list, the bureaus, and each bureau's member list (the only way the API says who is where)."""
     size = page_size()
     files = fetch_pages(client, "countries", {"cf_type": "ISO"}, page_size=size, label="countries")
-    regions = fetch_pages(client, "regions", {}, page_size=size, label="regions")
+    regions = fetch_pages(client, "regions", {"cf_type": "ISO"}, page_size=size, label="regions")
     files += regions
     for region in _json_items(regions):
         region_id = str(region.get("id", "")).strip()
@@ -186,7 +186,7 @@ def _fetch_countries_live(client: HttpClient) -> list[RawFile]:
         files += fetch_pages(
             client,
             "countries",
-            {"unhcr_region": region_id},
+            {"cf_type": "ISO", "unhcr_region": region_id},
             page_size=size,
             label=f"countries-region-{region_id}",
         )

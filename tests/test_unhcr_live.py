@@ -249,6 +249,7 @@ def test_countries_take_their_bureau_from_the_regions_listings(api, tmp_path):
         "countries-region-1-page-0001",
         "countries-region-7-page-0001",
     ]
+    assert all(params["cf_type"] == ["ISO"] for _, params, _ in api.requests)
     frame = dataset.parse(land(tmp_path, "unhcr", "countries", raw).files).sort("unhcr_code")
     assert frame.height == 3
     assert frame["unhcr_code"].to_list() == ["ARE", "AUS", "CUR"]
