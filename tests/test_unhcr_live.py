@@ -267,6 +267,10 @@ def test_flows_has_no_endpoint_so_live_mode_fetches_nothing_and_says_so(api, cap
     assert "no API endpoint" in caplog.text
     empty = flows.parse([])
     assert empty.height == 0 and empty.schema["refugees"] == pl.Int64 and "_source_file" in empty.columns
+    from expectations.runner import validate
+    from expectations.unhcr import SUITES
+
+    assert validate(empty, "flows", SUITES["flows"]).success  # a first live refresh can still publish
 
 
 def test_a_live_refresh_keeps_the_published_flows_table(api, tmp_path: Path):
