@@ -16,6 +16,11 @@ plus ``regions/`` and one ``countries/?unhcr_region=<id>`` listing per bureau) a
 In live mode its fetch logs a warning and returns no files, and ``warehouse.loads`` keeps the published
 flows table (see ``ingest_dataset``); a live refresh never invents or empties it.
 
+Live settings (environment): ``MAW_UNHCR_API_URL`` (base URL; tests point it at a local fake server),
+``MAW_UNHCR_YEAR_FROM``/``MAW_UNHCR_YEAR_TO`` (always sent together), ``MAW_UNHCR_PAGE_SIZE`` (10,000),
+``MAW_UNHCR_TIMEOUT`` (s), ``MAW_UNHCR_ATTEMPTS``, ``MAW_UNHCR_BACKOFF`` (first wait, doubled per retry)
+and ``MAW_UNHCR_RATE_LIMIT_COOLDOWN`` (the longer wait after a 429). The API needs no key.
+
 Quirks handled on purpose (see ``../shared/data/unhcr/README.md``): the API's ``"-"`` and the CSV's
 empty cell both become NULL (not 0); ``"0"`` strings become 0; every column is typed explicitly (``oip``
 is empty in the first ~100k rows, so sniffing would guess text); names are trimmed; the literal code
