@@ -121,6 +121,8 @@ def test_demo_revisions_are_recorded_for_every_keyed_dataset(demo_warehouse, tmp
     edits["countries"] = ({"unhcr_code": "GFR"}, "name", "Germany", "Germany (revised)")
     row["name"] = "Germany (revised)"
     removed = population.pop(20)
+    added = {**idmc[1], "coo": "IRQ", "coo_iso": "IRQ", "coo_name": "Iraq", "coa": "IRQ", "coa_iso": "IRQ"}
+    idmc.append(added)
 
     mirror = linked_mirror(
         DEMO_MIRROR,
@@ -154,6 +156,8 @@ def test_demo_revisions_are_recorded_for_every_keyed_dataset(demo_warehouse, tmp
         assert match[0]["previous"] is not None
     gone = key_of(removed)
     assert [c["change"] for c in recorded if c["dataset"] == "population" and c["key"] == gone] == ["removed"]
+    new_key = key_of(added)
+    assert [c["change"] for c in recorded if c["dataset"] == "idmc" and c["key"] == new_key] == ["added"]
     assert {c["dataset"] for c in recorded} == set(edits)  # nothing else reported as revised
 
     loads = dict(
