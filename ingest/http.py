@@ -36,6 +36,15 @@ class RetryableHTTPError(Exception):
         self.status = status
 
 
+# ChunkedEncodingError: the connection closed before Content-Length bytes arrived (a body cut off).
+_RETRYABLE = (
+    RetryableHTTPError,
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+)
+
+
 @dataclass
 class HttpClient:
     """A requests session with the house retry policy.
@@ -68,23 +77,14 @@ class HttpClient:
         retrying = Retrying(
             stop=stop_after_attempt(self.attempts),
             wait=self._wait,
-            retry=retry_if_exception_type(
-                (
-                    RetryableHTTPError,
-                    requests.ConnectionError,
-                    requests.Timeout,
-                    requests.exceptions.ChunkedEncodingError,
-                    requests.exceptions.ContentDecodingError,
-                )
-            ),
+            retry=retry_if_exception_type(_RETRYABLE),
             reraise=True,
         )
         try:
             return retrying(self._get_once, url, params, expect_json)
         except (RetryableHTTPError, requests.RequestException) as exc:
-            attempts = retrying.statistics.get("attempt_number", self.attempts)
             raise FetchError(
-                f"gave up after {attempts} attempt(s): {exc}", file=redact(_full_url(url, params))
+                f"gave up after {self.attempts} attempts: {exc}", file=redact(_full_url(url, params))
             ) from exc
 
     def _get_once(self, url: str, params: dict[str, Any] | None, expect_json: bool) -> RawFile:

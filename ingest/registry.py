@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ingest import countries, fx, iati, unhcr
+from ingest import countries, documents, fx, iati, iom, unhcr
 from ingest.core import Dataset
 
-SOURCE_MODULES = (countries, unhcr, fx, iati)
+SOURCE_MODULES = (countries, unhcr, iom, documents, fx, iati)
 
 
 def all_datasets() -> tuple[Dataset, ...]:

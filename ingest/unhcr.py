@@ -1,4 +1,4 @@
-"""UNHCR Refugee Population Statistics (the Global Trends data).
+"""UNHCR Refugee Population Statistics (the Global Trends data): every dataset of the database.
 
 Two ways in, one parser per dataset:
 
@@ -7,15 +7,31 @@ Two ways in, one parser per dataset:
   its own raw file, because the JSON pages are the audit trail.
 * mirror: the bulk CSV files of UNHCR's ``refugees`` data package (``unhcr/<dataset>.csv.gz``).
 
+Datasets: ``population``, ``asylum-applications``, ``asylum-decisions``, ``solutions``, ``demographics``
+(two bulk files: the 2025-only ``demographics.csv.gz`` and ``demographics_2001_2024.csv.gz``; live with
+``ptype_show`` and the three location flags), ``idmc``, ``unrwa``, ``countries`` (live: ``countries/``
+plus ``regions/`` and one ``countries/?unhcr_region=<id>`` listing per bureau) and ``flows``.
+
+``flows`` has no API endpoint: UNHCR builds it from a spreadsheet, so it exists only in the bulk mirror.
+In live mode its fetch logs a warning and returns no files, and ``warehouse.loads`` keeps the published
+flows table (see ``ingest_dataset``); a live refresh never invents or empties it.
+
+Live settings (environment): ``MAW_UNHCR_API_URL`` (base URL; tests point it at a local fake server),
+``MAW_UNHCR_YEAR_FROM``/``MAW_UNHCR_YEAR_TO`` (always sent together), ``MAW_UNHCR_PAGE_SIZE`` (10,000),
+``MAW_UNHCR_TIMEOUT`` (s), ``MAW_UNHCR_ATTEMPTS``, ``MAW_UNHCR_BACKOFF`` (first wait, doubled per retry)
+and ``MAW_UNHCR_RATE_LIMIT_COOLDOWN`` (the longer wait after a 429). The API needs no key.
+
 Quirks handled on purpose (see ``../shared/data/unhcr/README.md``): the API's ``"-"`` and the CSV's
-empty cell both become NULL (not 0); ``"0"`` strings become 0; ``oip`` is typed explicitly because it is
-empty in the first ~100k rows; names are trimmed; the literal code ``NA`` in code columns is a code,
-never a null; UNHCR codes (``coo``/``coa``) and ISO codes (``coo_iso``/``coa_iso``) are kept side by side.
+empty cell both become NULL (not 0); ``"0"`` strings become 0; every column is typed explicitly (``oip``
+is empty in the first ~100k rows, so sniffing would guess text); names are trimmed; the literal code
+``NA`` in code columns is a code, never a null; UNHCR codes (``coo``/``coa``) and ISO codes
+(``coo_iso``/``coa_iso``) are kept side by side and never mixed.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,9 +39,19 @@ from datetime import date
 
 import polars as pl
 
-from ingest.core import Dataset, FetchError, LandedFile, ParseError, RawFile, SourceContext, read_mirror_file
+from ingest.core import (
+    Dataset,
+    FetchError,
+    LandedFile,
+    ParseError,
+    RawFile,
+    SourceContext,
+    read_mirror_file,
+)
 from ingest.http import HttpClient
 from ingest.tabular import Schema, cast_checked, read_csv_text
+
+log = logging.getLogger("maw.unhcr")
 
 SOURCE = "unhcr"
 API_URL = "https://api.unhcr.org/population/v1/"
@@ -42,14 +68,23 @@ IDENTITY: Schema = {
     "coa_iso": pl.Utf8,
 }
 IDENTITY_KEY = ("year", "coo", "coa")
+COUNTRY_COLUMNS = (
+    "iso_code",
+    "unhcr_code",
+    "name",
+    "unhcr_region",
+    "unsd_region",
+    "unsd_subregion",
+    "unsd_imregion",
+)
 
 
 @dataclass(frozen=True)
 class Endpoint:
-    """How one UNHCR dataset is published: live endpoint, mirror file(s) and typed columns."""
+    """How one UNHCR dataset is published: live endpoint (or none), mirror file(s) and typed columns."""
 
     name: str
-    endpoint: str
+    endpoint: str | None
     mirror_files: tuple[str, ...]
     values: Schema
     key: tuple[str, ...]
@@ -78,19 +113,53 @@ def year_bounds() -> tuple[int, int]:
     return year_from, year_to
 
 
+def http_client() -> HttpClient:
+    """The live client; timeout, attempts, backoff and the 429 cool-down can be set from the environment."""
+    return HttpClient(
+        timeout=float(os.environ.get("MAW_UNHCR_TIMEOUT", 120)),
+        attempts=int(os.environ.get("MAW_UNHCR_ATTEMPTS", 5)),
+        backoff=float(os.environ.get("MAW_UNHCR_BACKOFF", 2)),
+        rate_limit_cooldown=float(os.environ.get("MAW_UNHCR_RATE_LIMIT_COOLDOWN", 60)),
+    )
+
+
+def page_size() -> int:
+    return int(os.environ.get("MAW_UNHCR_PAGE_SIZE", PAGE_SIZE))
+
+
 def fetch_pages(
-    client: HttpClient, endpoint: str, params: dict[str, str], *, page_size: int = PAGE_SIZE
+    client: HttpClient,
+    endpoint: str,
+    params: dict[str, str],
+    *,
+    page_size: int = PAGE_SIZE,
+    label: str | None = None,
 ) -> list[RawFile]:
-    """Every page of one endpoint, 1..maxPages, stopping early on an empty page."""
+    """Every page of one endpoint, 1..maxPages, stopping early on an empty page.
+
+    A page longer than ``limit``, or a page shorter than ``limit`` before the last one, means the API did
+    not honour the paging parameters; that is an error, not a partial load.
+    """
     url = api_url() + endpoint.strip("/") + "/"
     pages: list[RawFile] = []
     page, max_pages = 1, 1
     while page <= max_pages:
         raw = client.get(url, {**params, "limit": str(page_size), "page": str(page)}, expect_json=True)
         body = json.loads(raw.content)
-        if not isinstance(body, dict) or "items" not in body:
-            raise FetchError("response has no 'items' list; is this the UNHCR population API?", file=raw.origin)
-        max_pages = int(body.get("maxPages") or 0)
+        if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+            raise FetchError(
+                "response has no 'items' list; is this the UNHCR population API?", file=raw.origin
+            )
+        try:
+            max_pages = int(body.get("maxPages") or 0)
+        except (TypeError, ValueError) as exc:
+            raise FetchError(f"maxPages is not a number: {body.get('maxPages')!r}", file=raw.origin) from exc
+        items = body["items"]
+        if len(items) > page_size or (items and page < max_pages and len(items) < page_size):
+            raise FetchError(
+                f"page {page} of {max_pages} has {len(items)} items for limit={page_size}: paging not kept",
+                file=raw.origin,
+            )
         pages.append(
             RawFile(
                 content=raw.content,
@@ -98,35 +167,89 @@ def fetch_pages(
                 extension="json",
                 http_status=raw.http_status,
                 retrieved_at=raw.retrieved_at,
-                name=f"{endpoint}-page-{page:04d}",
+                name=f"{label or endpoint}-page-{page:04d}",
             )
         )
-        if not body["items"]:
+        if not items:
             break
         page += 1
     return pages
 
 
+def _fetch_countries_live(client: HttpClient) -> list[RawFile]:
+    """The code list, the bureaus, and each bureau's member list (the only way the API says who is where)."""
+    size = page_size()
+    files = fetch_pages(client, "countries", {"cf_type": "ISO"}, page_size=size, label="countries")
+    regions = fetch_pages(client, "regions", {"cf_type": "ISO"}, page_size=size, label="regions")
+    files += regions
+    for region in _json_items(regions):
+        region_id = str(region.get("id", "")).strip()
+        if not region_id.isdigit():
+            raise FetchError(
+                f"regions/ returned a region without a numeric id: {region!r}", file=regions[0].origin
+            )
+        files += fetch_pages(
+            client,
+            "countries",
+            {"cf_type": "ISO", "unhcr_region": region_id},
+            page_size=size,
+            label=f"countries-region-{region_id}",
+        )
+    return files
+
+
+def _json_items(files: Sequence[RawFile]) -> list[dict]:
+    return [item for raw in files for item in json.loads(raw.content)["items"]]
+
+
 def _fetcher(spec: Endpoint):
     def fetch(context: SourceContext) -> list[RawFile]:
-        if context.mode == "live":
-            params = {"cf_type": "ISO", **dict(spec.extra_params)}
-            if spec.identity:
-                year_from, year_to = year_bounds()
-                params |= {"coo_all": "true", "coa_all": "true", "yearFrom": str(year_from), "yearTo": str(year_to)}
-            return fetch_pages(HttpClient(), spec.endpoint, params)
-        return [read_mirror_file(context, f"unhcr/{name}", "csv.gz") for name in spec.mirror_files]
+        if context.mode != "live":
+            return [read_mirror_file(context, f"unhcr/{name}", "csv.gz") for name in spec.mirror_files]
+        if spec.endpoint is None:
+            log.warning(
+                "unhcr/%s has no API endpoint (UNHCR publishes it as a spreadsheet only); a live refresh "
+                "keeps the published table. Load it with: maw refresh --mirror DIR",
+                spec.name,
+            )
+            return []
+        client = http_client()
+        if spec.name == "countries":
+            return _fetch_countries_live(client)
+        params = {"cf_type": "ISO", **dict(spec.extra_params)}
+        if spec.identity:
+            year_from, year_to = year_bounds()
+            params |= {
+                "coo_all": "true",
+                "coa_all": "true",
+                "yearFrom": str(year_from),
+                "yearTo": str(year_to),
+            }
+        return fetch_pages(client, spec.endpoint, params, page_size=page_size())
 
     return fetch
 
 
-def _items_frame(landed: LandedFile, spec: Endpoint) -> pl.DataFrame:
+def _page_items(landed: LandedFile) -> list[dict]:
     try:
         items = json.loads(landed.path.read_bytes())["items"]
     except (ValueError, KeyError, TypeError) as exc:
         raise ParseError(f"not a UNHCR API page: {exc}", file=landed.origin) from exc
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ParseError("'items' is not a list of records", file=landed.origin)
+    return items
+
+
+def _cell(value: object) -> str | None:
+    """API cells: JSON numbers, numeric strings (``"0"``), ``"-"`` for not applicable, or null."""
+    if value is None or value == "-":
+        return None
+    return str(value)
+
+
+def _items_frame(landed: LandedFile, spec: Endpoint) -> pl.DataFrame:
     rows = []
-    for number, item in enumerate(items, start=1):
+    for number, item in enumerate(_page_items(landed), start=1):
         row = {}
         for column in spec.schema:
             api_field = spec.api_field(column)
@@ -134,78 +257,206 @@ def _items_frame(landed: LandedFile, spec: Endpoint) -> pl.DataFrame:
                 row[column] = None
                 continue
             if api_field not in item:
-                raise ParseError("field missing from API item", file=landed.origin, row=number, field=api_field)
-            value = item[api_field]
-            row[column] = None if value is None or value == "-" else str(value)
+                raise ParseError(
+                    "field missing from API item", file=landed.origin, row=number, field=api_field
+                )
+            row[column] = _cell(item[api_field])
         rows.append(row)
     return pl.DataFrame(rows, schema=dict.fromkeys(spec.schema, pl.Utf8), orient="row")
 
 
+def _countries_from_api(files: Sequence[LandedFile], spec: Endpoint) -> pl.DataFrame:
+    """Code list rows from ``countries/`` pages, with the bureau taken from the per-region listings."""
+    region_names: dict[str, str] = {}
+    members: dict[str, str] = {}
+    for landed in files:
+        if (landed.name or "").startswith("regions-"):
+            region_names |= {str(r["id"]): str(r["name"]).strip() for r in _page_items(landed)}
+    for landed in files:
+        name = landed.name or ""
+        if name.startswith("countries-region-"):
+            region_id = name.removeprefix("countries-region-").split("-page-")[0]
+            members |= dict.fromkeys(
+                (str(c.get("code")) for c in _page_items(landed)), region_names.get(region_id)
+            )
+    frames = []
+    for landed in files:
+        if not (landed.name or "").startswith("countries-page-"):
+            continue
+        frame = _items_frame(landed, spec).with_columns(
+            pl.col("unhcr_code")
+            .replace_strict(members, default=None, return_dtype=pl.Utf8)
+            .alias("unhcr_region")
+        )
+        frames.append(cast_checked(frame, spec.schema, landed, first_row=1))
+    if not frames:
+        raise ParseError("no countries/ page among the landed files", file=files[0].origin if files else None)
+    return pl.concat(frames, how="vertical")
+
+
+def empty_frame(spec: Endpoint) -> pl.DataFrame:
+    """A typed table with no rows (a mirror-only dataset in a first live refresh)."""
+    provenance = {
+        "_source_file": pl.Utf8,
+        "_source_row": pl.Int64,
+        "_snapshot_sha256": pl.Utf8,
+        "_retrieved_at": pl.Datetime("us", "UTC"),
+    }
+    return pl.DataFrame(schema={**spec.schema, **provenance})
+
+
 def _parser(spec: Endpoint):
     def parse(files: Sequence[LandedFile]) -> pl.DataFrame:
-        frames = []
-        for landed in files:
-            if landed.path.name.endswith(".json"):
-                frames.append(cast_checked(_items_frame(landed, spec), spec.schema, landed, first_row=1))
-            else:
-                text = read_csv_text(landed, list(spec.schema))
-                frames.append(cast_checked(text, spec.schema, landed, first_row=2))
-        frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame()
+        if not files:
+            return empty_frame(spec)
+        if spec.name == "countries" and files[0].path.name.endswith(".json"):
+            frame = _countries_from_api(files, spec)
+        else:
+            frames = []
+            for landed in files:
+                if landed.path.name.endswith(".json"):
+                    frames.append(cast_checked(_items_frame(landed, spec), spec.schema, landed, first_row=1))
+                else:
+                    text = read_csv_text(landed, list(spec.schema))
+                    frames.append(cast_checked(text, spec.schema, landed, first_row=2))
+            frame = pl.concat(frames, how="vertical")
         names = [c for c in ("coo_name", "coa_name", "name") if c in frame.columns]
         return frame.with_columns(pl.col(c).str.strip_chars() for c in names)
 
     return parse
 
 
-def _population_values() -> Schema:
-    return dict.fromkeys(
-        (
-            "refugees",
-            "asylum_seekers",
-            "returned_refugees",
-            "idps",
-            "returned_idps",
-            "stateless",
-            "ooc",
-            "oip",
-            "hst",
-        ),
-        pl.Int64,
-    )
+def _counts(*columns: str) -> Schema:
+    return dict.fromkeys(columns, pl.Int64)
 
+
+POPULATION_COUNTS = (
+    "refugees",
+    "asylum_seekers",
+    "returned_refugees",
+    "idps",
+    "returned_idps",
+    "stateless",
+    "ooc",
+    "oip",
+    "hst",
+)
+DEMOGRAPHIC_BANDS = tuple(
+    f"{sex}_{band}"
+    for sex in ("f", "m")
+    for band in ("0_4", "5_11", "12_17", "18_59", "60", "other", "total")
+)
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
         name="population",
         endpoint="population",
         mirror_files=("population.csv.gz",),
-        values=_population_values(),
+        values=_counts(*POPULATION_COUNTS),
         key=IDENTITY_KEY,
-        description="Year-end stocks by origin x asylum: refugees, asylum seekers, OIP, IDPs, stateless, others.",
+        description="Year-end stocks by origin x asylum: refugees, asylum seekers, OIP, IDPs, stateless, "
+        "others.",
+    ),
+    Endpoint(
+        name="asylum-applications",
+        endpoint="asylum-applications",
+        mirror_files=("asylum_applications.csv.gz",),
+        values={
+            "procedure_type": pl.Utf8,
+            "app_type": pl.Utf8,
+            "dec_level": pl.Utf8,
+            "app_pc": pl.Utf8,
+            **_counts("applied"),
+        },
+        key=(*IDENTITY_KEY, "procedure_type", "app_type", "dec_level", "app_pc"),
+        description="Asylum applications lodged during the year by origin x asylum, procedure, stage and "
+        "unit (persons or cases, never added together).",
+    ),
+    Endpoint(
+        name="asylum-decisions",
+        endpoint="asylum-decisions",
+        mirror_files=("asylum_decisions.csv.gz",),
+        values={
+            "procedure_type": pl.Utf8,
+            "dec_level": pl.Utf8,
+            "dec_pc": pl.Utf8,
+            **_counts("dec_recognized", "dec_other", "dec_rejected", "dec_closed", "dec_total"),
+        },
+        key=(*IDENTITY_KEY, "procedure_type", "dec_level", "dec_pc"),
+        description="Asylum decisions taken during the year by origin x asylum, procedure, level and unit: "
+        "recognised, complementary protection, rejected, otherwise closed, total.",
+    ),
+    Endpoint(
+        name="solutions",
+        endpoint="solutions",
+        mirror_files=("solutions.csv.gz",),
+        values=_counts("returned_refugees", "resettlement", "naturalisation", "returned_idps"),
+        key=IDENTITY_KEY,
+        description="Durable solutions during the year: refugee returns (by country returned from), "
+        "resettlement arrivals and naturalisations (by receiving country), IDP returns; NULL = n/a.",
+    ),
+    Endpoint(
+        name="demographics",
+        endpoint="demographics",
+        mirror_files=("demographics_2001_2024.csv.gz", "demographics.csv.gz"),
+        values={
+            "pop_type": pl.Utf8,
+            "location": pl.Utf8,
+            "loc_type": pl.Utf8,
+            "acc_type": pl.Utf8,
+            **_counts(*DEMOGRAPHIC_BANDS, "total"),
+        },
+        key=(*IDENTITY_KEY, "pop_type", "location", "loc_type", "acc_type"),
+        description="Year-end stocks by sex and age band, population type and sub-national location "
+        "(2001-2024 and 2025 bulk files concatenated; they do not overlap).",
+        extra_params=(
+            ("ptype_show", "true"),
+            ("locationDescription_show", "1"),
+            ("locationUR_show", "1"),
+            ("locationAccType_show", "1"),
+        ),
+    ),
+    Endpoint(
+        name="idmc",
+        endpoint="idmc",
+        mirror_files=("idmc.csv.gz",),
+        values=_counts("total"),
+        key=IDENTITY_KEY,
+        description="IDMC's stock of people internally displaced by conflict and violence (the IDP term of "
+        "UNHCR's forcibly-displaced headline); 1990-2008 as one world row per year.",
+    ),
+    Endpoint(
+        name="unrwa",
+        endpoint="unrwa",
+        mirror_files=("unrwa.csv.gz",),
+        values=_counts("total"),
+        key=IDENTITY_KEY,
+        description="Palestine refugees registered with UNRWA, by host area.",
+    ),
+    Endpoint(
+        name="flows",
+        endpoint=None,
+        mirror_files=("flows.csv.gz",),
+        values=_counts("refugees", "asylum_seekers", "refugee_like", "oip"),
+        key=IDENTITY_KEY,
+        description="Newly displaced across borders during the year (UNHCR's flow spreadsheet). Bulk mirror "
+        "only: there is no API endpoint, a live refresh keeps the published table.",
     ),
     Endpoint(
         name="countries",
         endpoint="countries",
         mirror_files=("countries.csv.gz",),
-        values={
-            "iso_code": pl.Utf8,
-            "unhcr_code": pl.Utf8,
-            "name": pl.Utf8,
-            "unhcr_region": pl.Utf8,
-            "unsd_region": pl.Utf8,
-            "unsd_subregion": pl.Utf8,
-            "unsd_imregion": pl.Utf8,
-        },
+        values=dict.fromkeys(COUNTRY_COLUMNS, pl.Utf8),
         key=("unhcr_code",),
         description="UNHCR's country code list: UNHCR code, ISO3, name, UNHCR bureau and UN M49 regions.",
         identity=False,
         live_fields=(
             ("iso_code", "iso"),
             ("unhcr_code", "code"),
-            ("unhcr_region", None),
+            ("unhcr_region", None),  # from the regions/ member listings
             ("unsd_region", "majorArea"),
             ("unsd_subregion", "region"),
-            ("unsd_imregion", None),
+            ("unsd_imregion", None),  # UN M49 intermediate region: not in the API
         ),
     ),
 )
@@ -222,4 +473,5 @@ def _dataset(spec: Endpoint) -> Dataset:
     )
 
 
+ENDPOINTS_BY_NAME = {spec.name: spec for spec in ENDPOINTS}
 DATASETS: tuple[Dataset, ...] = tuple(_dataset(spec) for spec in ENDPOINTS)

@@ -4,6 +4,8 @@ Each factory below is small on purpose: the work is in ``warehouse.loads`` and `
 which ``maw refresh`` reaches through this same job.
 """
 
+import contextlib
+import io
 import logging
 import os
 import sys
@@ -42,15 +44,20 @@ def ensure_dbt_manifest(project: DbtProject) -> None:
     manifest = Path(project.manifest_path)
     inputs = [
         p
-        for folder in ("models", "macros", "tests")
+        for folder in ("models", "macros", "tests", "seeds")
         for p in (Path(project.project_dir) / folder).rglob("*")
-        if p.suffix in {".sql", ".yml", ".yaml"}
+        if p.suffix in {".sql", ".yml", ".yaml", ".csv"}
     ] + [Path(project.project_dir) / "dbt_project.yml"]
     if not manifest.exists() or max(p.stat().st_mtime for p in inputs) > manifest.stat().st_mtime:
         logging.getLogger("maw.dbt").info("parsing the dbt project")
-        DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE).cli(
-            ["parse"], target_path=Path(project.target_path)
-        ).wait()
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            invocation = DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE).cli(
+                ["parse"], target_path=Path(project.target_path), raise_on_error=False
+            )
+            invocation.wait()
+        if not invocation.is_successful():
+            raise RuntimeError(f"dbt parse failed:\n{output.getvalue()}")
 
 
 ensure_dbt_manifest(DBT_PROJECT)

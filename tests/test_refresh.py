@@ -23,7 +23,7 @@ def _sha256(path: Path) -> str:
 def published_copy(demo_warehouse: Path, tmp_path: Path) -> Path:
     """A private copy of the demo warehouse, so a test can refresh over it."""
     target = tmp_path / "warehouse"
-    shutil.copytree(demo_warehouse, target)
+    shutil.copytree(demo_warehouse, target, symlinks=True)
     return target
 
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
 from expectations import CheckReport, Expectation
 from ingest.core import PROVENANCE_COLUMNS, Dataset, IngestError, Snapshot, SourceContext, land, utc_now
@@ -55,7 +54,9 @@ def suite_for(dataset: Dataset) -> list[Expectation]:
     try:
         return module.SUITES[dataset.name]
     except KeyError as exc:
-        raise LookupError(f"no expectation suite for {dataset.source}/{dataset.name} in {module.__file__}") from exc
+        raise LookupError(
+            f"no expectation suite for {dataset.source}/{dataset.name} in {module.__file__}"
+        ) from exc
 
 
 def _published_snapshot(paths: WarehousePaths, dataset: Dataset) -> str | None:
@@ -65,8 +66,8 @@ def _published_snapshot(paths: WarehousePaths, dataset: Dataset) -> str | None:
     with duckdb.connect(str(paths.published), read_only=True) as con:
         try:
             row = con.execute(
-                "select snapshot_id from meta.loads where source = ? and dataset = ? and status = 'published' "
-                "order by finished_at desc limit 1",
+                "select snapshot_id from meta.loads where source = ? and dataset = ? "
+                "and status = 'published' order by finished_at desc limit 1",
                 [dataset.source, dataset.name],
             ).fetchone()
         except duckdb.CatalogException:
@@ -74,7 +75,9 @@ def _published_snapshot(paths: WarehousePaths, dataset: Dataset) -> str | None:
     return row[0] if row else None
 
 
-def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePaths, run_id: str) -> LoadOutcome:
+def ingest_dataset(
+    dataset: Dataset, context: SourceContext, paths: WarehousePaths, run_id: str
+) -> LoadOutcome:
     """Fetch -> land -> parse -> load into the build database (validation is a separate step)."""
     started = utc_now()
     seconds: dict[str, float] = {}
@@ -85,12 +88,27 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
         raise LoadFailed(f"{dataset.source}/{dataset.name}: fetch failed: {exc.describe()}") from exc
     snapshot = land(paths.raw, dataset.source, dataset.name, raw_files)
     seconds["fetch"] = time.perf_counter() - clock
-    log.info("%s/%s: landed %d file(s), %d bytes", dataset.source, dataset.name, len(snapshot.files), snapshot.total_bytes)
+    log.info(
+        "%s/%s: landed %d file(s), %d bytes",
+        dataset.source,
+        dataset.name,
+        len(snapshot.files),
+        snapshot.total_bytes,
+    )
 
-    unchanged = _published_snapshot(paths, dataset) == snapshot.snapshot_id
+    published_snapshot = _published_snapshot(paths, dataset)
+    snapshot_id = snapshot.snapshot_id
+    if not snapshot.files and published_snapshot is not None:
+        # Nothing to fetch in this mode (a mirror-only dataset in a live refresh): keep what is published.
+        snapshot_id = published_snapshot
+        log.warning(
+            "%s/%s: no raw files in this mode, keeping the published table", dataset.source, dataset.name
+        )
+    unchanged = published_snapshot == snapshot_id
     con = connect_build(paths, run_id)
     try:
-        meta.record_snapshot(con, snapshot)
+        if snapshot.files:
+            meta.record_snapshot(con, snapshot)
         con.execute(f"create schema if not exists raw_{dataset.source}")
         clock = time.perf_counter()
         if unchanged:
@@ -105,17 +123,22 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
                 frame = dataset.parse(snapshot.files)
             except IngestError as exc:
                 report = quarantine(paths, run_id, snapshot, f"Parse failed\n\n{exc.describe()}\n")
-                raise LoadFailed(f"{dataset.source}/{dataset.name}: {exc.describe()} (report: {report})") from exc
+                raise LoadFailed(
+                    f"{dataset.source}/{dataset.name}: {exc.describe()} (report: {report})"
+                ) from exc
             seconds["parse"] = time.perf_counter() - clock
             clock = time.perf_counter()
             con.register("incoming", frame.to_arrow())
             con.execute(f"create or replace table {dataset.table} as select * from incoming")
             con.unregister("incoming")
             if dataset.track_changes:
-                record_changes(con, paths, dataset, snapshot.snapshot_id, run_id)
+                record_changes(con, paths, dataset, snapshot_id, run_id)
         seconds["load"] = time.perf_counter() - clock
         rows = con.execute(f"select count(*) from {dataset.table}").fetchone()[0]
-        con.execute("delete from meta.loads where run_id = ? and source = ? and dataset = ?", [run_id, dataset.source, dataset.name])
+        con.execute(
+            "delete from meta.loads where run_id = ? and source = ? and dataset = ?",
+            [run_id, dataset.source, dataset.name],
+        )
         con.execute(
             """insert into meta.loads (run_id, source, dataset, target_table, snapshot_id, files, bytes, rows,
                unchanged, status, fetch_seconds, parse_seconds, load_seconds, started_at, finished_at)
@@ -125,7 +148,7 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
                 dataset.source,
                 dataset.name,
                 dataset.table,
-                snapshot.snapshot_id,
+                snapshot_id,
                 len(snapshot.files),
                 snapshot.total_bytes,
                 rows,
@@ -154,7 +177,8 @@ def check_dataset(dataset: Dataset, paths: WarehousePaths, run_id: str) -> Check
         status = "validated" if report.success else "quarantined"
         con.execute(
             """update meta.loads set status = ?, checks_passed = ?, checks_total = ?, check_results = ?,
-               validate_seconds = ?, error = ?, finished_at = ? where run_id = ? and source = ? and dataset = ?""",
+               validate_seconds = ?, error = ?, finished_at = ?
+               where run_id = ? and source = ? and dataset = ?""",
             [
                 status,
                 report.passed,
@@ -180,18 +204,25 @@ def check_dataset(dataset: Dataset, paths: WarehousePaths, run_id: str) -> Check
     if not report.success:
         snapshot_files = [Path(f[0]) for f in files]
         target = quarantine_files(
-            paths, run_id, dataset.source, dataset.name, snapshot_files,
+            paths,
+            run_id,
+            dataset.source,
+            dataset.name,
+            snapshot_files,
             f"Checks failed: {report.summary()}\n\n{report.describe_failures(limit=20)}\n",
             report.as_dict(),
         )
         raise LoadFailed(
-            f"{dataset.source}/{dataset.name}: {report.summary()}\n{report.describe_failures()}\n(report: {target})"
+            f"{dataset.source}/{dataset.name}: {report.summary()}\n{report.describe_failures()}\n"
+            f"(report: {target})"
         )
     return report
 
 
 def quarantine(paths: WarehousePaths, run_id: str, snapshot: Snapshot, text: str) -> Path:
-    return quarantine_files(paths, run_id, snapshot.source, snapshot.dataset, [f.path for f in snapshot.files], text)
+    return quarantine_files(
+        paths, run_id, snapshot.source, snapshot.dataset, [f.path for f in snapshot.files], text
+    )
 
 
 def quarantine_files(
@@ -223,23 +254,31 @@ def quarantine_files(
 def record_changes(
     con: duckdb.DuckDBPyConnection, paths: WarehousePaths, dataset: Dataset, snapshot_id: str, run_id: str
 ) -> int:
-    """Rows added, removed and values changed against the published table, keyed by the dataset's grain."""
+    """Rows added, removed and values changed against the published table, keyed by the dataset's grain.
+
+    One ``meta.changes`` row per added or removed key, and one per changed cell with its old and new value
+    (as text). Provenance columns are not compared: a row re-read from a new file is not a revision.
+    """
     if not paths.published.exists():
         return 0
     con.execute(f"attach '{paths.published}' as previous (read_only)")
     try:
+        schema, table = dataset.table.split(".")
         exists = con.execute(
-            "select count(*) from duckdb_tables() where database_name = 'previous' and schema_name = ? and table_name = ?",
-            dataset.table.split("."),
+            "select count(*) from duckdb_tables() where database_name = 'previous' and schema_name = ? "
+            "and table_name = ?",
+            [schema, table],
         ).fetchone()[0]
         if not exists:
             return 0
         previous_id = con.execute(
-            "select snapshot_id from previous.meta.loads where source = ? and dataset = ? and status = 'published' "
-            "order by finished_at desc limit 1",
+            "select snapshot_id from previous.meta.loads where source = ? and dataset = ? "
+            "and status = 'published' order by finished_at desc limit 1",
             [dataset.source, dataset.name],
         ).fetchone()
+        new, old = dataset.table, f"previous.{dataset.table}"
         keys = list(dataset.key)
+        join = " and ".join(f"n.{k} is not distinct from o.{k}" for k in keys)
 
         def key_json(side: str) -> str:
             return "to_json(struct_pack(" + ", ".join(f"{k} := {side}.{k}" for k in keys) + "))"
@@ -247,32 +286,40 @@ def record_changes(
         def year(side: str) -> str:
             return f"{side}.year" if "year" in keys else "null"
 
-        join = " and ".join(f"n.{k} is not distinct from o.{k}" for k in keys)
-        common = f"'{run_id}', '{dataset.source}', '{dataset.name}', ?, '{snapshot_id}'"
-        params = [previous_id[0] if previous_id else None]
-        new, old = dataset.table, f"previous.{dataset.table}"
+        head = "select ?, ?, ?, ?, ?"
+        params = [run_id, dataset.source, dataset.name, previous_id[0] if previous_id else None, snapshot_id]
         before = con.execute("select count(*) from meta.changes").fetchone()[0]
         con.execute(
-            f"""insert into meta.changes select {common}, {year('n')}, 'added', {key_json('n')}, null, null, null, now()
+            f"""insert into meta.changes {head}, {year("n")}, 'added', {key_json("n")},
+                null, null, null, now()
                 from {new} n where not exists (select 1 from {old} o where {join})""",
             params,
         )
         con.execute(
-            f"""insert into meta.changes select {common}, {year('o')}, 'removed', {key_json('o')}, null, null, null, now()
+            f"""insert into meta.changes {head}, {year("o")}, 'removed', {key_json("o")},
+                null, null, null, now()
                 from {old} o where not exists (select 1 from {new} n where {join})""",
             params,
         )
         new_columns = {r[0] for r in con.execute(f"describe {new}").fetchall()}
         old_columns = {r[0] for r in con.execute(f"describe {old}").fetchall()}
         values = sorted((new_columns & old_columns) - set(keys) - set(PROVENANCE_COLUMNS))
-        for column in values:
+        if values:
+            pairs = ", ".join(f"o.{c}::varchar as old_{c}, n.{c}::varchar as new_{c}" for c in values)
+            differs = " or ".join(f"o.{c}::varchar is distinct from n.{c}::varchar" for c in values)
             con.execute(
-                f"""insert into meta.changes select {common}, {year('n')}, 'changed', {key_json('n')}, '{column}',
-                    o.{column}::varchar, n.{column}::varchar, now()
-                    from {new} n join {old} o on {join} where n.{column} is distinct from o.{column}""",
-                params,
+                f"""create or replace temp table changed_rows as
+                    select {year("n")} as year, {key_json("n")} as key, {pairs}
+                    from {new} n join {old} o on {join} where {differs}"""
             )
+            for column in values:
+                con.execute(
+                    f"""insert into meta.changes {head}, year, 'changed', key, '{column}', old_{column},
+                        new_{column}, now() from changed_rows
+                        where old_{column} is distinct from new_{column}""",
+                    params,
+                )
+            con.execute("drop table changed_rows")
         return con.execute("select count(*) from meta.changes").fetchone()[0] - before
     finally:
         con.execute("detach previous")
-

@@ -19,6 +19,7 @@ import duckdb
 
 from ingest.core import utc_now
 from warehouse import WarehousePaths, meta
+from warehouse.exports import point_latest, write_exports
 
 
 @contextmanager
@@ -86,12 +87,14 @@ def publish(paths: WarehousePaths, run_id: str, mode: str, dbt_summary: dict | N
                     json.dumps(dbt_summary or {}),
                 ],
             )
+            record["exports"] = write_exports(con, paths.exports / publish_id, record)
             con.execute("checkpoint")
         finally:
             con.close()
         _fsync(build)
         os.replace(build, paths.published)
         _fsync_dir(paths.root)
+        point_latest(paths.exports, publish_id)
     return record
 
 

@@ -7,11 +7,11 @@ hosted as (
     select
         asylum_iso3 as iso3,
         year,
-        sum(refugees) as refugees_hosted,
-        sum(coalesce(oip, 0)) as oip_hosted,
-        sum(asylum_seekers) as asylum_seekers_hosted,
-        sum(stateless) as stateless,
-        sum(case when origin_iso3 = asylum_iso3 then idps else 0 end) as idps
+        sum(refugees)::bigint as refugees_hosted,
+        sum(coalesce(oip, 0))::bigint as oip_hosted,
+        sum(asylum_seekers)::bigint as asylum_seekers_hosted,
+        sum(stateless)::bigint as stateless,
+        sum(case when origin_iso3 = asylum_iso3 then idps else 0 end)::bigint as idps
     from pop
     group by all
 ),
@@ -20,9 +20,9 @@ originating as (
     select
         origin_iso3 as iso3,
         year,
-        sum(refugees) as refugees_originating,
-        sum(coalesce(oip, 0)) as oip_originating,
-        sum(asylum_seekers) as asylum_seekers_originating
+        sum(refugees)::bigint as refugees_originating,
+        sum(coalesce(oip, 0))::bigint as oip_originating,
+        sum(asylum_seekers)::bigint as asylum_seekers_originating
     from pop
     group by all
 )

@@ -1,7 +1,13 @@
--- UNHCR's code list: joins UNHCR codes to ISO3; ISO3 is null for a few UNHCR-only codes.
+-- UNHCR's code list: joins UNHCR codes to ISO3. The list says XXX for "Unknown" where every data table says
+-- UNK, and has no ISO code for Tibetan (the data tables use TIB); both are aligned here, originals kept.
 select
     unhcr_code,
-    iso_code as iso3,
+    case
+        when iso_code = 'XXX' then 'UNK'
+        when iso_code is null and unhcr_code = 'TIB' then 'TIB'
+        else iso_code
+    end as iso3,
+    iso_code as iso_code_source,
     name,
     unhcr_region,
     unsd_region,

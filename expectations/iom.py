@@ -1,0 +1,115 @@
+"""Suites for IOM datasets (DTM displacement, Missing Migrants): a failing load is quarantined."""
+
+from datetime import date
+
+from expectations import (
+    PROVENANCE,
+    Expectation,
+    between,
+    columns_exist,
+    in_set,
+    known_iso3,
+    non_negative,
+    not_null,
+    of_type,
+    rows_between,
+    unique_key,
+)
+from ingest.iom import DTM_KEY, MMP_KEY
+
+
+def _is_null(column: str) -> Expectation:
+    return Expectation("expect_column_values_to_be_null", {"column": column})
+
+
+def _same_country(pcode_iso3: str) -> Expectation:
+    """A sub-national p-code must name the country of its row (AF15 in AFG, IRQ-G01 in IRQ, TCD07 in TCD)."""
+    return Expectation(
+        "expect_column_pair_values_to_be_equal",
+        {"column_A": "admin0_pcode", "column_B": pcode_iso3, "ignore_row_if": "either_value_is_missing"},
+    )
+
+
+DTM_COLUMNS = (
+    "source_format",
+    "vintage",
+    "admin_level",
+    "operation",
+    "admin0_pcode",
+    "admin1_pcode",
+    "admin2_pcode",
+    "idps",
+    "reporting_date",
+    "round_number",
+    "assessment_type",
+    "admin1_pcode_iso3",
+    "admin2_pcode_iso3",
+)
+MMP_COLUMNS = (
+    "source_format",
+    "vintage",
+    "main_id",
+    "split_number",
+    "incident_year",
+    "dead",
+    "missing",
+    "dead_missing",
+    "incident_dead_missing",
+    "route",
+    "country_of_incident",
+    "country_of_incident_iso3",
+    "unresolved_country_of_incident",
+    "latitude",
+    "longitude",
+)
+
+SUITES = {
+    "dtm_idps": [
+        *PROVENANCE,
+        *columns_exist(*DTM_COLUMNS),
+        *not_null(
+            "source_format",
+            "vintage",
+            "admin_level",
+            "operation",
+            "admin0_pcode",
+            "idps",
+            "reporting_date",
+            "round_number",
+        ),
+        in_set("source_format", {"dtm_api_v3", "dtm_api_v2", "hdx_global_csv", "hdx_hapi_csv"}),
+        in_set("admin_level", {0, 1, 2}),
+        in_set("admin0_pcode", known_iso3()),
+        in_set("assessment_type", {"BA", "SA", "ETT"}),
+        of_type("idps", "int64"),
+        *non_negative("idps", "number_males", "number_females", "round_number"),
+        _same_country("admin1_pcode_iso3"),
+        _same_country("admin2_pcode_iso3"),
+        unique_key(*DTM_KEY),
+        rows_between(1),
+    ],
+    "missing_migrants": [
+        *PROVENANCE,
+        *columns_exist(*MMP_COLUMNS),
+        *not_null("source_format", "vintage", "main_id", "split_number", "incident_year", "dead_missing"),
+        in_set("source_format", {"mmp_xlsx_all_data", "mmp_json_year", "mmp_csv_export"}),
+        # main_id is kept as published: one real 2015 JSON row has the placeholder "it will be included".
+        between("incident_year", 2014, date.today().year),
+        # Rows may carry negative corrections (-13 missing, -1 survivor); no incident may total below zero.
+        *non_negative("incident_dead_missing"),
+        Expectation(
+            "expect_column_pair_values_to_be_equal",
+            {
+                "column_A": "dead_missing",
+                "column_B": "dead_missing_published",
+                "ignore_row_if": "either_value_is_missing",
+            },
+        ),
+        in_set("country_of_incident_iso3", known_iso3()),
+        _is_null("unresolved_country_of_incident"),
+        between("latitude", -90, 90),
+        between("longitude", -180, 180),
+        unique_key(*MMP_KEY),
+        rows_between(1),
+    ],
+}

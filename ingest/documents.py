@@ -1,0 +1,720 @@
+"""The Dutch policy documents: the budget tables of the warehouse, every figure checked against its words.
+
+The documents ship in the repo (``documents/texts/``), so every mode (demo, mirror, live) reads the same
+files: the texts, their reviewed annotation files (``documents/annotations/<stem>.yml``) and the catalog
+(``documents/catalog.yml``). All of them are landed as raw files with their sha256 like any download.
+
+Datasets (source ``documents``):
+
+* ``texts``: one row per document, catalog metadata plus the full text and its hash.
+* ``figures``: one row per annotated figure, with the result of its verification (``verification`` is
+  ``ok`` or says what is wrong, naming document and figure) and the quote's line as ``_source_row``.
+* ``numbers``: every number the scanner finds, and what accounts for it (figure, ignore entry, rule).
+* ``table_rows``: structured tables parsed by code, cross-checked cell by cell against the annotations
+  and, where the table states a total, against the sum of its parts.
+
+The suites in ``expectations/documents.py`` refuse a load with any failed verification, unaccounted
+number or disagreeing table cell. The same checks run from a shell before anything is loaded::
+
+    python -m ingest.documents check [stem ...] [--report]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+
+from ingest.annotations import AnnotationError, Document, DocumentCheck, check_document, load_annotation
+from ingest.core import Dataset, FetchError, LandedFile, ParseError, RawFile, SourceContext, sha256_bytes
+from ingest.dutch_numbers import parse_dutch, read_header
+
+SOURCE = "documents"
+REPO = Path(__file__).resolve().parent.parent
+DOCUMENTS_DIR = REPO / "documents"
+CATALOG = "catalog.yml"
+VALUE_TYPE = pl.Decimal(38, 4)
+
+
+# --- reading the repo's documents ---------------------------------------------------------------------
+
+
+def _raw(path: Path, root: Path) -> RawFile:
+    relative = path.relative_to(root).as_posix()
+    return RawFile(
+        content=path.read_bytes(),
+        origin=f"documents/{relative}",
+        extension=path.name.split(".", 1)[1],
+        name=relative,
+    )
+
+
+def collect(root: Path = DOCUMENTS_DIR) -> list[RawFile]:
+    """The catalog, every text and every annotation file, as raw files (same bytes in every mode)."""
+    catalog = root / CATALOG
+    if not catalog.is_file():
+        raise FetchError("document catalog is missing", file=str(catalog))
+    files = [_raw(catalog, root)]
+    files += [_raw(p, root) for p in sorted((root / "texts").glob("*.txt"))]
+    files += [_raw(p, root) for p in sorted((root / "annotations").glob("*.yml"))]
+    return files
+
+
+def _fetch(_context: SourceContext) -> list[RawFile]:
+    return collect()
+
+
+@dataclass
+class Entry:
+    """One document with its catalog metadata, its landed text and annotation, and the check result."""
+
+    meta: dict[str, Any]
+    document: Document
+    text_file: LandedFile | RawFile
+    annotation_file: LandedFile | RawFile | None
+    check: DocumentCheck | None
+
+    @property
+    def text_sha256(self) -> str:
+        return _sha(self.text_file)
+
+    @property
+    def annotation_sha256(self) -> str | None:
+        return None if self.annotation_file is None else _sha(self.annotation_file)
+
+
+def _sha(file: LandedFile | RawFile) -> str:
+    return file.sha256 if isinstance(file, LandedFile) else sha256_bytes(file.content)
+
+
+def _content(file: LandedFile | RawFile) -> bytes:
+    return file.path.read_bytes() if isinstance(file, LandedFile) else file.content
+
+
+def _text(file: LandedFile | RawFile) -> str:
+    try:
+        return _content(file).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"not UTF-8 text: {exc}", file=file.origin) from exc
+
+
+def corpus(files: Sequence[LandedFile | RawFile], stems: Sequence[str] = ()) -> list[Entry]:
+    """Match catalog, texts and annotations; every document must have all three."""
+    by_name = {f.name: f for f in files}
+    catalog_file = by_name.get(CATALOG)
+    if catalog_file is None:
+        raise ParseError("the document catalog (catalog.yml) is not among the files")
+    try:
+        catalog = yaml.safe_load(_text(catalog_file))["documents"]
+    except (yaml.YAMLError, KeyError, TypeError) as exc:
+        raise ParseError(
+            f"catalog is not a mapping with a 'documents' list: {exc}", file=catalog_file.origin
+        ) from exc
+    listed = {entry["file"] for entry in catalog}
+    texts = {name.removeprefix("texts/") for name in by_name if name and name.startswith("texts/")}
+    for name in sorted(texts - listed):
+        raise ParseError(
+            f"text {name} has no entry in the catalog; add its metadata", file=catalog_file.origin
+        )
+    annotated = {
+        name.removeprefix("annotations/") for name in by_name if name and name.startswith("annotations/")
+    }
+    for name in sorted(annotated - {n.rsplit(".", 1)[0] + ".yml" for n in listed}):
+        raise ParseError(
+            f"annotation file {name} belongs to no document in the catalog",
+            file=by_name[f"annotations/{name}"].origin,
+        )
+    entries = []
+    for row, meta in enumerate(catalog, start=1):
+        name = meta["file"]
+        stem = name.rsplit(".", 1)[0]
+        if stems and stem not in stems and name not in stems:
+            continue
+        text_file = by_name.get(f"texts/{name}")
+        if text_file is None:
+            raise ParseError(
+                f"catalog lists {name} but documents/texts/{name} is missing",
+                file=catalog_file.origin,
+                row=row,
+            )
+        document = Document(name=name, text=_text(text_file))
+        annotation_file = by_name.get(f"annotations/{stem}.yml")
+        check = None
+        if annotation_file is not None:
+            try:
+                annotation = load_annotation(_text(annotation_file), annotation_file.origin)
+            except AnnotationError as exc:
+                raise ParseError(str(exc), file=annotation_file.origin) from exc
+            check = check_document(document, annotation)
+        entries.append(Entry(meta, document, text_file, annotation_file, check))
+    return entries
+
+
+def _require_annotations(entries: list[Entry]) -> None:
+    for entry in entries:
+        if entry.check is None:
+            expected = f"documents/annotations/{entry.document.stem}.yml"
+            origin = entry.text_file.origin
+            raise ParseError(f"{entry.document.name} has no annotation file {expected}", file=origin)
+
+
+# --- structured tables parsed by code ------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    row_label: str
+    column_label: str
+    year: int
+    cell_text: str
+    start: int  # character offset of the cell's text in the document
+    value: Decimal
+    is_total: bool = False
+
+
+_NUMERIC_LINE = re.compile(r"^\s*(\d+(?:[.,]\d+)*)\s*$")
+_YEAR_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*$")
+
+
+def _lines_after(document: Document, header: str) -> list[tuple[int, str]]:
+    """(offset, line) for every line after the one holding the unique ``header``."""
+    where = document.occurrences(header)
+    if len(where) != 1:
+        raise ParseError(
+            f"table header {header!r} occurs {len(where)} times (expected once)", file=document.name
+        )
+    start = document.text.index("\n", where[0]) + 1
+    lines, offset = [], start
+    for line in document.text[start:].split("\n"):
+        lines.append((offset, line))
+        offset += len(line) + 1
+    return lines
+
+
+def _cell_offset(offset: int, line: str) -> int:
+    return offset + len(line) - len(line.lstrip())
+
+
+def parse_year_columns(document: Document, spec: dict[str, Any]) -> list[Cell]:
+    """A header, one year per line, then row labels and one value per year (one cell per line)."""
+    years: list[int] = []
+    cells: list[Cell] = []
+    labels: list[str] = []
+    values: list[tuple[int, str]] = []
+    for offset, line in _lines_after(document, spec["header"]):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not values and not labels and _YEAR_LINE.match(line):
+            years.append(int(stripped))
+        elif _NUMERIC_LINE.match(line) and labels:
+            values.append((_cell_offset(offset, line), stripped))
+            if len(values) == len(years):
+                label = " ".join(labels)
+                for year, (start, text) in zip(years, values, strict=True):
+                    cells.append(Cell(label, str(year), year, text, start, parse_dutch(text)))
+                labels, values = [], []
+        elif len(stripped) <= 40 and not values:
+            labels.append(stripped)
+        else:
+            break
+    if not years or not cells or labels or values:
+        raise ParseError(
+            f"table under {spec['header']!r}: expected year lines, then a label and one value per year",
+            file=document.name,
+        )
+    return cells
+
+
+def parse_label_value_rows(document: Document, spec: dict[str, Any]) -> list[Cell]:
+    """A header, then label line / value line pairs, ending with the total row."""
+    cells: list[Cell] = []
+    label: str | None = None
+    year, total, nothing = int(spec["year"]), spec["total_label"], spec.get("nothing_marker")
+    for offset, line in _lines_after(document, spec["header"]):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        is_value = _NUMERIC_LINE.match(line) or (nothing is not None and stripped == nothing)
+        if is_value and label is not None:
+            value = Decimal(0) if stripped == nothing else parse_dutch(stripped)
+            cells.append(
+                Cell(label, str(year), year, stripped, _cell_offset(offset, line), value, label == total)
+            )
+            if label == total:
+                return cells
+            label = None
+        elif not is_value and label is None and len(stripped) <= 60:
+            label = stripped
+        else:
+            break
+    raise ParseError(
+        f"table under {spec['header']!r}: no {total!r} row with a value found", file=document.name
+    )
+
+
+LAYOUTS = {"year_columns": parse_year_columns, "label_value_rows": parse_label_value_rows}
+
+
+def table_rows(entry: Entry) -> list[dict[str, Any]]:
+    """Every parsed cell, with its scale applied and the annotation that must agree with it."""
+    rows = []
+    figures_by_span = {
+        f.number_span[0]: f for f in (entry.check.figures if entry.check else []) if f.number_span is not None
+    }
+    for spec in entry.meta.get("tables") or []:
+        layout = LAYOUTS.get(spec.get("layout"))
+        if layout is None:
+            raise ParseError(f"unknown table layout {spec.get('layout')!r}", file=entry.document.name)
+        cells = layout(entry.document, spec)
+        scale, unit = read_header(spec["header"])
+        article = spec.get("article")
+        if article is not None and not entry.document.occurrences(spec["article_quote"]):
+            raise ParseError(
+                f"article_quote {spec['article_quote']!r} is not in the document", file=entry.document.name
+            )
+        if article is not None and article not in spec["article_quote"]:
+            raise ParseError(f"article {article} is not named in article_quote", file=entry.document.name)
+        parts_sum = sum((c.value for c in cells if not c.is_total), Decimal(0)) * scale
+        for cell in cells:
+            value = cell.value * scale
+            figure = figures_by_span.get(cell.start)
+            problems = []
+            if figure is None:
+                problems.append("no annotated figure points at this cell")
+            else:
+                if figure.figure.get("table") != spec["name"]:
+                    problems.append(
+                        f"figure {figure.id} is annotated as table {figure.figure.get('table')!r}"
+                    )
+                annotated = figure.figure.get("value")
+                if annotated is None or Decimal(str(annotated)) != value:
+                    problems.append(f"figure {figure.id} has value {annotated}, the parser reads {value:f}")
+                if figure.figure.get("unit") != unit:
+                    problems.append(
+                        f"figure {figure.id} has unit {figure.figure.get('unit')!r}, the header says {unit!r}"
+                    )
+                start = figure.figure.get("period_start")
+                if start is None or dt.date.fromisoformat(str(start)).year != cell.year:
+                    problems.append(
+                        f"figure {figure.id} period starts {start}, the table column is {cell.year}"
+                    )
+            if cell.is_total and parts_sum != value:
+                problems.append(f"parts add up to {parts_sum:f}, the stated total is {value:f}")
+            label = cell.row_label
+            prefix = spec.get("label_prefix")
+            rows.append(
+                {
+                    "document": entry.document.name,
+                    "table_name": spec["name"],
+                    "row_label": label,
+                    "column_label": cell.column_label,
+                    "year": cell.year,
+                    "article": article,
+                    "article_name": label.removeprefix(prefix).strip() if prefix else None,
+                    "cell_text": cell.cell_text,
+                    "line": entry.document.line_of(cell.start),
+                    "scale": scale,
+                    "value": value,
+                    "unit": unit,
+                    "is_total": cell.is_total,
+                    "sum_of_parts": parts_sum if cell.is_total else None,
+                    "annotation_figure_id": figure.id if figure else None,
+                    "check": "ok"
+                    if not problems
+                    else f"{entry.document.name} table {spec['name']} "
+                    f"{label!r} {cell.column_label}: " + "; ".join(problems),
+                }
+            )
+    return rows
+
+
+# --- the datasets ---------------------------------------------------------------------------------------
+
+
+def _provenance(entry: Entry, row: int | None) -> dict[str, Any]:
+    retrieved = getattr(entry.text_file, "retrieved_at", None)
+    return {
+        "_source_file": entry.text_file.origin,
+        "_source_row": row,
+        "_snapshot_sha256": entry.text_sha256,
+        "_retrieved_at": retrieved,
+    }
+
+
+_PROVENANCE_SCHEMA = {
+    "_source_file": pl.Utf8,
+    "_source_row": pl.Int64,
+    "_snapshot_sha256": pl.Utf8,
+    "_retrieved_at": pl.Utf8,
+}
+
+
+def _frame(rows: list[dict[str, Any]], schema: dict[str, Any]) -> pl.DataFrame:
+    frame = pl.DataFrame(rows, schema={**schema, **_PROVENANCE_SCHEMA}, orient="row")
+    return frame.with_columns(pl.col("_retrieved_at").str.to_datetime(time_zone="UTC"))
+
+
+TEXT_SCHEMA = {
+    "document": pl.Utf8,
+    "stem": pl.Utf8,
+    "title": pl.Utf8,
+    "title_in_text": pl.Boolean,
+    "kind": pl.Utf8,
+    "issuer": pl.Utf8,
+    "language": pl.Utf8,
+    "published_date": pl.Date,
+    "year": pl.Int32,
+    "parliamentary_reference": pl.Utf8,
+    "note": pl.Utf8,
+    "text_sha256": pl.Utf8,
+    "bytes": pl.Int64,
+    "line_count": pl.Int64,
+    "text": pl.Utf8,
+    "annotation_file": pl.Utf8,
+    "annotation_sha256": pl.Utf8,
+    "reviewed_by": pl.Utf8,
+}
+
+
+def _parse_texts(files: Sequence[LandedFile]) -> pl.DataFrame:
+    rows = []
+    for entry in corpus(files):
+        meta = entry.meta
+        published = meta.get("published_date")
+        rows.append(
+            {
+                "document": entry.document.name,
+                "stem": entry.document.stem,
+                "title": meta.get("title"),
+                "title_in_text": meta.get("title_in_text"),
+                "kind": meta.get("kind"),
+                "issuer": meta.get("issuer"),
+                "language": meta.get("language"),
+                "published_date": dt.date.fromisoformat(str(published)) if published else None,
+                "year": meta.get("year"),
+                "parliamentary_reference": meta.get("parliamentary_reference"),
+                "note": " ".join(str(meta.get("note") or "").split()) or None,
+                "text_sha256": entry.text_sha256,
+                "bytes": len(_content(entry.text_file)),
+                "line_count": entry.document.text.count("\n") + 1,
+                "text": entry.document.text,
+                "annotation_file": entry.annotation_file.origin if entry.annotation_file else None,
+                "annotation_sha256": entry.annotation_sha256,
+                "reviewed_by": entry.check.reviewed_by if entry.check else None,
+                **_provenance(entry, 1),
+            }
+        )
+    return _frame(rows, TEXT_SCHEMA)
+
+
+FIGURE_SCHEMA = {
+    "document": pl.Utf8,
+    "figure_id": pl.Utf8,
+    "table_name": pl.Utf8,
+    "subject": pl.Utf8,
+    "programme": pl.Utf8,
+    "policy_track": pl.Utf8,
+    "country_name": pl.Utf8,
+    "iso3": pl.Utf8,
+    "partners": pl.List(pl.Utf8),
+    "attributed_source": pl.Utf8,
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "metric": pl.Utf8,
+    "value": VALUE_TYPE,
+    "unit": pl.Utf8,
+    "quote": pl.Utf8,
+    "number": pl.Utf8,
+    "scale_quote": pl.Utf8,
+    "ocr_flag": pl.Utf8,
+    "note": pl.Utf8,
+    "line": pl.Int64,
+    "number_reading": pl.Utf8,
+    "stated_unit": pl.Utf8,
+    "precision": VALUE_TYPE,
+    "verification": pl.Utf8,
+    "annotation_file": pl.Utf8,
+    "annotation_sha256": pl.Utf8,
+}
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return value if value is None or isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None  # the verification column already says what is wrong
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return None if value is None or isinstance(value, bool) else Decimal(str(value))
+    except ArithmeticError:
+        return None
+
+
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _parse_figures(files: Sequence[LandedFile]) -> pl.DataFrame:
+    entries = corpus(files)
+    _require_annotations(entries)
+    rows = []
+    for entry in entries:
+        assert entry.check is not None and entry.annotation_file is not None
+        for check in entry.check.figures:
+            f = check.figure
+            partners = f.get("partners")
+            rows.append(
+                {
+                    "document": entry.document.name,
+                    "figure_id": _text_or_none(f.get("id")),
+                    "table_name": _text_or_none(f.get("table")),
+                    "subject": _text_or_none(f.get("subject")),
+                    "programme": _text_or_none(f.get("programme")),
+                    "policy_track": _text_or_none(f.get("policy_track")),
+                    "country_name": _text_or_none(f.get("country_name")),
+                    "iso3": _text_or_none(f.get("iso3")),
+                    "partners": [str(p) for p in partners] if isinstance(partners, list) else None,
+                    "attributed_source": _text_or_none(f.get("attributed_source")),
+                    "period_start": _date(f.get("period_start")),
+                    "period_end": _date(f.get("period_end")),
+                    "metric": _text_or_none(f.get("metric")),
+                    "value": _decimal(f.get("value")),
+                    "unit": _text_or_none(f.get("unit")),
+                    "quote": _text_or_none(f.get("quote")),
+                    "number": _text_or_none(f.get("number")),
+                    "scale_quote": _text_or_none(f.get("scale_quote")),
+                    "ocr_flag": _text_or_none(f.get("ocr_flag")),
+                    "note": _text_or_none(f.get("note")),
+                    "line": check.line,
+                    "number_reading": check.number_reading,
+                    "stated_unit": check.reading.unit if check.reading else None,
+                    "precision": check.reading.precision if check.reading else None,
+                    "verification": "ok" if check.ok else check.describe(),
+                    "annotation_file": entry.annotation_file.origin,
+                    "annotation_sha256": entry.annotation_sha256,
+                    **_provenance(entry, check.line),
+                }
+            )
+        rows += [
+            {
+                **dict.fromkeys(FIGURE_SCHEMA),
+                "document": entry.document.name,
+                "figure_id": f"(file: {problem})",
+                "verification": f"{entry.document.name}: {problem}",
+                **_provenance(entry, None),
+            }
+            for problem in entry.check.problems
+        ]
+    return _frame(rows, FIGURE_SCHEMA)
+
+
+NUMBER_SCHEMA = {
+    "document": pl.Utf8,
+    "line": pl.Int64,
+    "column": pl.Int64,
+    "token": pl.Utf8,
+    "snippet": pl.Utf8,
+    "accounted_by": pl.Utf8,
+    "reference": pl.Utf8,
+    "coverage": pl.Utf8,
+}
+
+
+def _parse_numbers(files: Sequence[LandedFile]) -> pl.DataFrame:
+    entries = corpus(files)
+    _require_annotations(entries)
+    rows = []
+    for entry in entries:
+        assert entry.check is not None
+        for n in entry.check.numbers:
+            coverage = (
+                "ok"
+                if n.accounted_by != "unaccounted"
+                else (
+                    f"{entry.document.name} line {n.line}: number {n.token!r} is unaccounted for: {n.snippet}"
+                )
+            )
+            rows.append(
+                {
+                    "document": entry.document.name,
+                    "line": n.line,
+                    "column": n.column,
+                    "token": n.token,
+                    "snippet": n.snippet,
+                    "accounted_by": n.accounted_by,
+                    "reference": n.reference,
+                    "coverage": coverage,
+                    **_provenance(entry, n.line),
+                }
+            )
+        for ignore in entry.check.ignores:
+            if ignore.problems:  # a broken ignore entry is a coverage failure of its own
+                rows.append(
+                    {
+                        "document": entry.document.name,
+                        "line": None,
+                        "column": ignore.index,
+                        "token": _text_or_none(ignore.entry.get("number")),
+                        "snippet": _text_or_none(ignore.entry.get("quote")),
+                        "accounted_by": "ignore",
+                        "reference": _text_or_none(ignore.entry.get("reason")),
+                        "coverage": f"{entry.document.name} ignore entry {ignore.index}: "
+                        + "; ".join(ignore.problems),
+                        **_provenance(entry, None),
+                    }
+                )
+    return _frame(rows, NUMBER_SCHEMA)
+
+
+TABLE_SCHEMA = {
+    "document": pl.Utf8,
+    "table_name": pl.Utf8,
+    "row_label": pl.Utf8,
+    "column_label": pl.Utf8,
+    "year": pl.Int32,
+    "article": pl.Utf8,
+    "article_name": pl.Utf8,
+    "cell_text": pl.Utf8,
+    "line": pl.Int64,
+    "scale": pl.Int64,
+    "value": VALUE_TYPE,
+    "unit": pl.Utf8,
+    "is_total": pl.Boolean,
+    "sum_of_parts": VALUE_TYPE,
+    "annotation_figure_id": pl.Utf8,
+    "check": pl.Utf8,
+}
+
+
+def _parse_table_rows(files: Sequence[LandedFile]) -> pl.DataFrame:
+    rows = []
+    for entry in corpus(files):
+        rows += [{**row, **_provenance(entry, row["line"])} for row in table_rows(entry)]
+    return _frame(rows, TABLE_SCHEMA)
+
+
+def _dataset(name: str, parse, key: tuple[str, ...], description: str) -> Dataset:
+    return Dataset(source=SOURCE, name=name, fetch=_fetch, parse=parse, key=key, description=description)
+
+
+DATASETS = (
+    _dataset(
+        "texts", _parse_texts, ("document",), "The policy documents: catalog metadata, full text, sha256."
+    ),
+    _dataset(
+        "figures",
+        _parse_figures,
+        ("document", "figure_id"),
+        "Every annotated figure with its quote, value, unit and the result of checking it against the text.",
+    ),
+    _dataset(
+        "numbers",
+        _parse_numbers,
+        ("document", "line", "column"),
+        "Every number in the documents and what accounts for it (figure, ignore entry with reason, rule).",
+    ),
+    _dataset(
+        "table_rows",
+        _parse_table_rows,
+        ("document", "table_name", "row_label", "column_label"),
+        "Structured tables parsed by code, cross-checked against the annotations and their stated totals.",
+    ),
+)
+
+
+# --- the checker CLI -----------------------------------------------------------------------------------
+
+
+def _number_label(token) -> str:
+    if token.accounted_by == "figure":
+        return f"figure {token.reference}"
+    if token.accounted_by == "ignore":
+        return f"ignored: {token.reference}"
+    if token.accounted_by == "rule":
+        return f"rule: {token.reference}"
+    return "UNACCOUNTED"
+
+
+def run_check(stems: Sequence[str], *, report: bool, root: Path = DOCUMENTS_DIR, out=sys.stdout) -> int:
+    """Check annotations (and parsed tables) of the given documents, print the coverage report."""
+    try:
+        entries = corpus(collect(root), stems)
+    except (ParseError, FetchError) as exc:
+        print(f"FAILED: {exc.describe()}", file=out)
+        return 1
+    if stems and len(entries) != len(set(stems)):
+        found = {e.document.stem for e in entries} | {e.document.name for e in entries}
+        print(f"FAILED: unknown document(s): {', '.join(s for s in stems if s not in found)}", file=out)
+        return 1
+    failures = 0
+    for entry in entries:
+        name = entry.document.name
+        if entry.check is None:
+            print(
+                f"{name}: FAILED: no annotation file documents/annotations/{entry.document.stem}.yml",
+                file=out,
+            )
+            failures += 1
+            continue
+        check = entry.check
+        try:
+            tables = table_rows(entry)
+        except ParseError as exc:
+            tables = [{"check": f"{name}: {exc.describe()}"}]
+        counts = {
+            kind: sum(n.accounted_by == kind for n in check.numbers)
+            for kind in ("figure", "ignore", "rule", "unaccounted")
+        }
+        verified = sum(f.ok for f in check.figures)
+        print(
+            f"{name}: {verified}/{len(check.figures)} figures verified; {len(check.numbers)} numbers: "
+            f"{counts['figure']} figures, {counts['ignore']} ignored with a reason, "
+            f"{counts['rule']} by rule, "
+            f"{counts['unaccounted']} unaccounted; {len(tables)} table cells parsed",
+            file=out,
+        )
+        if report:
+            for n in check.numbers:
+                print(f"  line {n.line:>4} {n.token:>12}  {_number_label(n):<60} {n.snippet}", file=out)
+        problems = check.failures + [t["check"] for t in tables if t["check"] != "ok"]
+        for problem in problems:
+            print(f"  FAIL {problem}", file=out)
+        failures += len(problems)
+    print(
+        (
+            "OK: every figure verified and every number accounted for"
+            if not failures
+            else f"FAILED: {failures} problem(s)"
+        ),
+        file=out,
+    )
+    return 1 if failures else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingest.documents", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="verify annotations and print the coverage report")
+    check.add_argument("stems", nargs="*", help="document stems or file names (default: all)")
+    check.add_argument("--report", action="store_true", help="list every number and what accounts for it")
+    check.add_argument(
+        "--root", type=Path, default=DOCUMENTS_DIR, help="documents directory (default: the repo's)"
+    )
+    args = parser.parse_args(argv)
+    return run_check(args.stems, report=args.report, root=args.root)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""IOM parsing and checks on the demo mirror and on damaged copies of it: bad input is named by file,
+row and field, and a bad load fails its expectation suite."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import DEMO_MIRROR
+
+from expectations.iom import SUITES
+from ingest import iom
+from ingest.core import ParseError, SourceContext, land
+
+
+def _load(name: str, mirror: Path, raw: Path):
+    dataset = next(d for d in iom.DATASETS if d.name == name)
+    snapshot = land(raw, "iom", name, dataset.fetch(SourceContext(mode="mirror", mirror_dir=mirror)))
+    return dataset.parse(snapshot.files)
+
+
+@pytest.fixture(scope="module")
+def validate():
+    from expectations.runner import validate as run  # slow import: only for this module
+
+    return run
+
+
+def test_demo_mirror_parses_and_passes_both_suites(tmp_path, validate):
+    dtm = _load("dtm_idps", DEMO_MIRROR, tmp_path)
+    mmp = _load("missing_migrants", DEMO_MIRROR, tmp_path)
+    assert validate(dtm, "iom.dtm_idps", SUITES["dtm_idps"]).success
+    assert validate(mmp, "iom.missing_migrants", SUITES["missing_migrants"]).success
+    assert set(mmp["source_format"]) == {"mmp_xlsx_all_data", "mmp_json_year", "mmp_csv_export"}
+    assert str(mmp.filter(mmp["source_format"] == "mmp_xlsx_all_data")["vintage"][0]) == "2025-05-05"
+
+
+def test_unresolved_country_fails_the_check_with_file_row_and_field(tmp_path, mirror_copy, validate):
+    mirror = mirror_copy(DEMO_MIRROR)
+    path = mirror / "iom" / "missing_migrants" / "api_json" / "2023-json.json"
+    incidents = json.loads(path.read_text())
+    incidents[2]["country_of_incident"] = "Atlantis"
+    path.write_text(json.dumps(incidents))
+    report = validate(
+        _load("missing_migrants", mirror, tmp_path), "iom.missing_migrants", SUITES["missing_migrants"]
+    )
+    assert not report.success
+    failing = [r for r in report.results if not r.success]
+    assert [r.column for r in failing] == ["unresolved_country_of_incident"]
+    failure = failing[0].failures[0]
+    assert (failure.file.endswith("2023-json.json"), failure.row, failure.value) == (True, 3, "Atlantis")
+
+
+def test_negative_incident_total_fails_the_check(tmp_path, mirror_copy, validate):
+    mirror = mirror_copy(DEMO_MIRROR)
+    path = mirror / "iom" / "missing_migrants" / "api_json" / "2023-json.json"
+    incidents = json.loads(path.read_text())
+    incidents[0] |= {"number_dead": "1", "number_missing": "-5", "total_dead_and_missing": "-4"}
+    path.write_text(json.dumps(incidents))
+    report = validate(
+        _load("missing_migrants", mirror, tmp_path), "iom.missing_migrants", SUITES["missing_migrants"]
+    )
+    failed = [r.column for r in report.results if not r.success]
+    assert failed == ["incident_dead_missing"]
+
+
+def test_pcode_of_another_country_fails_the_check(tmp_path, mirror_copy, validate):
+    mirror = mirror_copy(DEMO_MIRROR)
+    path = mirror / "iom" / "dtm" / "api_v3" / "displacement-admin1-admin0pcode-tcd.json"
+    body = json.loads(path.read_text())
+    body["result"][0]["admin1Pcode"] = "SD01"
+    path.write_text(json.dumps(body))
+    report = validate(_load("dtm_idps", mirror, tmp_path), "iom.dtm_idps", SUITES["dtm_idps"])
+    assert [r.column for r in report.results if not r.success] == [None]  # the p-code / country pair check
+    assert not report.success
+
+
+def test_a_value_that_is_not_a_number_is_a_parse_error_naming_file_row_field(tmp_path, mirror_copy):
+    mirror = mirror_copy(DEMO_MIRROR)
+    path = mirror / "iom" / "dtm" / "api_v3" / "displacement-admin0-admin0pcode-sdn.json"
+    body = json.loads(path.read_text())
+    body["result"][1]["numPresentIdpInd"] = "many"
+    path.write_text(json.dumps(body))
+    with pytest.raises(ParseError) as error:
+        _load("dtm_idps", mirror, tmp_path)
+    assert (error.value.row, error.value.field) == (2, "idps")
+    assert error.value.file.endswith("displacement-admin0-admin0pcode-sdn.json")
+
+
+def test_missing_key_in_a_dtm_record_is_named(tmp_path, mirror_copy):
+    mirror = mirror_copy(DEMO_MIRROR)
+    path = mirror / "iom" / "dtm" / "api_v3" / "displacement-admin0-admin0pcode-hti.json"
+    body = json.loads(path.read_text())
+    del body["result"][0]["reportingDate"]
+    path.write_text(json.dumps(body))
+    with pytest.raises(ParseError, match="field missing") as error:
+        _load("dtm_idps", mirror, tmp_path)
+    assert (error.value.row, error.value.field) == (1, "reportingDate")

@@ -1,0 +1,258 @@
+"""Revisions: a second refresh from a different snapshot records what changed in ``meta.changes``, and a
+dataset whose raw bytes did not change is neither parsed nor loaded again.
+
+Each test copies an already published warehouse and refreshes it once more from a copy of the mirror in
+which a few cells were edited, as UNHCR does to back years at every release.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import DEMO_MIRROR, query, run_maw
+from unhcr_helpers import raw_rows, write_rows
+
+
+def copy_warehouse(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("quarantine", "build", "*.lock"))
+    return target
+
+
+def linked_mirror(source: Path, target: Path, edited: dict[str, list[dict]]) -> Path:
+    """A mirror directory that links every file of ``source`` except the UNHCR files given in ``edited``."""
+    for path in source.rglob("*"):
+        if path.is_dir():
+            continue
+        destination = target / path.relative_to(source)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        relative = str(path.relative_to(source))
+        if relative in edited:
+            write_rows(destination, edited[relative])
+        else:
+            destination.symlink_to(path)
+    return target
+
+
+def key_of(row: dict, *extra: str) -> dict:
+    """The dataset key of a raw row as record_changes writes it: year as a number, codes as text."""
+    return {"year": int(row["year"]), "coo": row["coo"], "coa": row["coa"], **{k: row[k] for k in extra}}
+
+
+def changes(warehouse: Path, run_id: str) -> list[dict]:
+    rows = query(
+        warehouse / "migration.duckdb",
+        """select dataset, change, key::varchar, column_name, old_value, new_value, year, previous_snapshot_id
+           from meta.changes where run_id = ? order by all""",
+        [run_id],
+    )
+    names = ("dataset", "change", "key", "column", "old", "new", "year", "previous")
+    return [dict(zip(names, row, strict=True)) | {"key": json.loads(row[2])} for row in rows]
+
+
+def last_run(warehouse: Path) -> str:
+    return query(
+        warehouse / "migration.duckdb", "select run_id from meta.publish order by published_at desc limit 1"
+    )[0][0]
+
+
+def test_demo_revisions_are_recorded_for_every_keyed_dataset(demo_warehouse, tmp_path):
+    unhcr = DEMO_MIRROR / "unhcr"
+    population = raw_rows(unhcr / "population.csv.gz")
+    decisions = raw_rows(unhcr / "asylum_decisions.csv.gz")
+    applications = raw_rows(unhcr / "asylum_applications.csv.gz")
+    demographics = raw_rows(unhcr / "demographics.csv.gz")
+    solutions = raw_rows(unhcr / "solutions.csv.gz")
+    idmc = raw_rows(unhcr / "idmc.csv.gz")
+    flows = raw_rows(unhcr / "flows.csv.gz")
+    countries = raw_rows(unhcr / "countries.csv.gz")
+
+    edits = {}  # dataset -> (key, column, old, new)
+    row = population[10]
+    edits["population"] = (key_of(row), "refugees", row["refugees"], str(int(row["refugees"]) + 1234))
+    row["refugees"] = edits["population"][3]
+    # A case-counted decision row revised: it must show up as a revision and leave every rate untouched.
+    case_row = next(r for r in decisions if r["dec_pc"] == "C" and r["year"] == "2020")
+    edits["asylum-decisions"] = (
+        key_of(case_row, "procedure_type", "dec_level", "dec_pc"),
+        "dec_recognized",
+        case_row["dec_recognized"],
+        "987650",
+    )
+    case_row["dec_recognized"] = "987650"
+    row = next(r for r in applications if r["app_type"] == "NA")
+    edits["asylum-applications"] = (
+        key_of(row, "procedure_type", "app_type", "dec_level", "app_pc"),
+        "applied",
+        row["applied"],
+        str(int(row["applied"]) + 5),
+    )
+    row["applied"] = edits["asylum-applications"][3]
+    row = demographics[0]
+    edits["demographics"] = (
+        key_of(row, "pop_type", "location", "loc_type", "acc_type"),
+        "total",
+        row["total"],
+        str(int(row["total"]) + 10),
+    )
+    row["total"] = edits["demographics"][3]
+    row = next(r for r in solutions if r["resettlement"] == "")
+    edits["solutions"] = (
+        key_of(row),
+        "resettlement",
+        None,
+        "40",
+    )
+    row["resettlement"] = "40"  # NA became a figure: old value is NULL, not "0"
+    row = idmc[0]
+    edits["idmc"] = (
+        key_of(row),
+        "total",
+        row["total"],
+        "1",
+    )
+    row["total"] = "1"
+    row = next(r for r in flows if r["coo_iso"] == "UKN")
+    edits["flows"] = (key_of(row), "asylum_seekers", row["asylum_seekers"], "777")
+    row["asylum_seekers"] = "777"
+    row = next(r for r in countries if r["unhcr_code"] == "GFR")
+    edits["countries"] = ({"unhcr_code": "GFR"}, "name", "Germany", "Germany (revised)")
+    row["name"] = "Germany (revised)"
+    removed = population.pop(20)
+    added = {**idmc[1], "coo": "IRQ", "coo_iso": "IRQ", "coo_name": "Iraq", "coa": "IRQ", "coa_iso": "IRQ"}
+    idmc.append(added)
+
+    mirror = linked_mirror(
+        DEMO_MIRROR,
+        tmp_path / "mirror",
+        {
+            "unhcr/population.csv.gz": population,
+            "unhcr/asylum_decisions.csv.gz": decisions,
+            "unhcr/asylum_applications.csv.gz": applications,
+            "unhcr/demographics.csv.gz": demographics,
+            "unhcr/solutions.csv.gz": solutions,
+            "unhcr/idmc.csv.gz": idmc,
+            "unhcr/flows.csv.gz": flows,
+            "unhcr/countries.csv.gz": countries,
+        },
+    )
+    warehouse = copy_warehouse(demo_warehouse, tmp_path / "warehouse")
+    rate_before = query(
+        warehouse / "migration.duckdb",
+        "select refugee_recognition_rate from marts.country_year where iso3 = 'USA' and year = 2020",
+    )
+    result = run_maw("refresh", "--mirror", str(mirror), warehouse=warehouse)
+    assert result.returncode == 0, result.stdout + result.stderr
+    run_id = last_run(warehouse)
+    recorded = changes(warehouse, run_id)
+
+    for dataset, (key, column, old, new) in edits.items():
+        match = [
+            c for c in recorded if c["dataset"] == dataset and c["change"] == "changed" and c["key"] == key
+        ]
+        assert [(c["column"], c["old"], c["new"]) for c in match] == [(column, old, new)], dataset
+        assert match[0]["previous"] is not None
+    gone = key_of(removed)
+    assert [c["change"] for c in recorded if c["dataset"] == "population" and c["key"] == gone] == ["removed"]
+    new_key = key_of(added)
+    assert [c["change"] for c in recorded if c["dataset"] == "idmc" and c["key"] == new_key] == ["added"]
+    assert {c["dataset"] for c in recorded} == set(edits)  # nothing else reported as revised
+
+    loads = dict(
+        query(
+            warehouse / "migration.duckdb",
+            "select dataset, unchanged from meta.loads where run_id = ? and source = 'unhcr'",
+            [run_id],
+        )
+    )
+    assert loads["unrwa"] is True  # same bytes: not parsed, not loaded again
+    assert not any(loads[d] for d in edits)
+    rate_after = query(
+        warehouse / "migration.duckdb",
+        "select refugee_recognition_rate from marts.country_year where iso3 = 'USA' and year = 2020",
+    )
+    assert rate_after == rate_before  # the revised case row never entered the rate
+
+    status = run_maw("status", warehouse=warehouse)
+    assert status.returncode == 0, status.stderr
+    assert "unhcr/population" in status.stdout and "changed" in status.stdout and "removed" in status.stdout
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_a_changed_value_in_the_real_snapshot_is_named_with_key_old_and_new(
+    shared_warehouse, shared_data, tmp_path
+):
+    """Must show 4: the real files, then the same files with one refugee figure revised."""
+    population = raw_rows(shared_data / "unhcr" / "population.csv.gz")
+    target = next(
+        r for r in population if r["year"] == "2023" and r["coo_iso"] == "SYR" and r["coa_iso"] == "DEU"
+    )
+    old = target["refugees"]
+    target["refugees"] = str(int(old) + 1)
+    mirror = linked_mirror(shared_data, tmp_path / "mirror", {"unhcr/population.csv.gz": population})
+    warehouse = copy_warehouse(shared_warehouse, tmp_path / "warehouse")
+
+    result = run_maw("refresh", "--mirror", str(mirror), warehouse=warehouse)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    run_id = last_run(warehouse)
+    assert changes(warehouse, run_id) == [
+        {
+            "dataset": "population",
+            "change": "changed",
+            "key": {"year": 2023, "coo": "SYR", "coa": "GFR"},
+            "column": "refugees",
+            "old": old,
+            "new": str(int(old) + 1),
+            "year": 2023,
+            "previous": changes_previous(warehouse, run_id),
+        }
+    ]
+    unchanged = dict(
+        query(
+            warehouse / "migration.duckdb",
+            "select dataset, unchanged from meta.loads where run_id = ? and source = 'unhcr'",
+            [run_id],
+        )
+    )
+    assert unchanged.pop("population") is False
+    assert all(unchanged.values()), unchanged  # every other UNHCR file: same bytes, parse and load skipped
+    world = query(warehouse / "migration.duckdb", "select refugees from marts.world_year where year = 2023")[
+        0
+    ][0]
+    before = query(
+        shared_warehouse / "migration.duckdb", "select refugees from marts.world_year where year = 2023"
+    )
+    assert world == before[0][0] + 1
+
+
+def changes_previous(warehouse: Path, run_id: str) -> str:
+    """The snapshot the change is measured against: the population load of the previous publish."""
+    return query(
+        warehouse / "migration.duckdb",
+        """select snapshot_id from meta.loads where dataset = 'population' and run_id <> ?
+           order by finished_at desc limit 1""",
+        [run_id],
+    )[0][0]
+
+
+def test_a_load_that_breaks_its_suite_is_quarantined_and_nothing_is_published(demo_warehouse, tmp_path):
+    """A duplicated decision row (the key is not unique): the refresh stops, says where, publishes nothing."""
+    decisions = raw_rows(DEMO_MIRROR / "unhcr" / "asylum_decisions.csv.gz")
+    decisions.append(dict(decisions[4]))
+    mirror = linked_mirror(DEMO_MIRROR, tmp_path / "mirror", {"unhcr/asylum_decisions.csv.gz": decisions})
+    warehouse = copy_warehouse(demo_warehouse, tmp_path / "warehouse")
+    before = (warehouse / "migration.duckdb").read_bytes()
+
+    result = run_maw("refresh", "--mirror", str(mirror), warehouse=warehouse)
+
+    assert result.returncode == 1
+    output = " ".join((result.stdout + result.stderr).split())
+    assert "unhcr/asylum-decisions" in output and "expect_compound_columns_to_be_unique" in output
+    assert f"row {len(decisions) + 1}" in output  # the appended line (header is line 1)
+    assert (warehouse / "migration.duckdb").read_bytes() == before
+    reports = list((warehouse / "quarantine").rglob("unhcr__asylum-decisions/report.md"))
+    assert len(reports) == 1
