@@ -1,0 +1,15 @@
+-- Results the documents report per programme, attributed to the calendar year their period ends in.
+select
+    n.programme_id,
+    year(r.period_end) as year,
+    r.iso3,
+    r.indicator,
+    r.value,
+    r.unit,
+    r.period_start,
+    r.period_end,
+    r.document,
+    r.figure_id
+from {{ ref('result_indicators') }} as r
+inner join {{ ref('int_programmes__document_names') }} as n on lower(trim(r.programme)) = n.document_name
+where r.period_end is not null

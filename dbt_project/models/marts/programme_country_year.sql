@@ -1,0 +1,81 @@
+-- One row per programme, country and year (2000 to five years ahead) for every country a programme is
+-- linked to (the documents' programme countries, countries of its commitments and results, and recipient
+-- countries of its IATI money). Document commitments spanning several countries are not split over them:
+-- they appear per country only where the document names exactly one country.
+with countries as (
+    select
+        programme_id,
+        unnest(countries) as iso3
+    from {{ ref('dim_programme') }}
+    union
+    select
+        programme_id,
+        iso3
+    from {{ ref('int_programmes__iati_money') }}
+    where iso3 is not null
+    union
+    select
+        programme_id,
+        iso3
+    from {{ ref('int_programmes__document_results') }}
+    where iso3 is not null
+    union
+    select
+        programme_id,
+        countries[1] as iso3
+    from {{ ref('int_programmes__document_commitments_by_year') }}
+    where len(countries) = 1
+),
+
+spine as (
+    select
+        c.programme_id,
+        c.iso3,
+        y.year
+    from countries as c
+    cross join {{ ref('dim_year') }} as y
+    where y.year >= 2000
+),
+
+documents as (
+    select
+        programme_id,
+        countries[1] as iso3,
+        year,
+        sum(commitment_eur) as document_commitment_eur
+    from {{ ref('int_programmes__document_commitments_by_year') }}
+    where len(countries) = 1
+    group by all
+),
+
+iati as (
+    select * from {{ ref('int_programmes__iati_money') }}
+),
+
+results as (
+    select
+        programme_id,
+        iso3,
+        year,
+        list(indicator || ': ' || value::double || ' ' || unit order by indicator) as document_results
+    from {{ ref('int_programmes__document_results') }}
+    where iso3 is not null
+    group by all
+)
+
+select
+    s.programme_id,
+    p.programme_name,
+    s.iso3,
+    s.year,
+    round(d.document_commitment_eur, 2) as document_commitment_eur,
+    round(i.iati_committed_eur, 2) as iati_committed_eur,
+    round(i.iati_disbursed_eur, 2) as iati_disbursed_eur,
+    round(i.partner_incoming_eur, 2) as partner_reported_incoming_eur,
+    round(i.partner_disbursed_eur, 2) as partner_reported_disbursed_eur,
+    r.document_results
+from spine as s
+inner join {{ ref('dim_programme') }} as p on s.programme_id = p.programme_id
+left join documents as d on s.programme_id = d.programme_id and s.iso3 = d.iso3 and s.year = d.year
+left join iati as i on s.programme_id = i.programme_id and s.iso3 = i.iso3 and s.year = i.year
+left join results as r on s.programme_id = r.programme_id and s.iso3 = r.iso3 and s.year = r.year
