@@ -1,7 +1,7 @@
 -- Statistics the documents attribute to UNHCR, next to the same statistic computed from the UNHCR marts.
 -- Country claims compare with marts.country_year (refugees incl. other people in need of international
--- protection, year-end stocks); world claims with the sum over all countries. Metrics the UNHCR population
--- data cannot produce (e.g. forcibly displaced incl. IDMC's IDPs) get no data value.
+-- protection, year-end stocks); world claims with marts.world_year (UNHCR's Global Trends totals, incl. the
+-- forcibly displaced headline built with IDMC's IDPs and UNRWA's Palestine refugees).
 with claims as (
     select *, year(period_end) as data_year
     from {{ ref('stg_documents__figures') }}
@@ -23,11 +23,11 @@ country as (
 world as (
     select
         year,
-        sum(asylum_seekers_hosted) as asylum_seekers,
-        sum(oip_hosted) as other_in_need_of_international_protection,
-        sum(refugees_hosted + oip_hosted) as refugees_and_oip
-    from {{ ref('country_year') }}
-    group by year
+        asylum_seekers,
+        oip as other_in_need_of_international_protection,
+        refugees + oip as refugees_and_oip,
+        forcibly_displaced
+    from {{ ref('world_year') }}
 ),
 
 top5_origins as (
@@ -57,6 +57,7 @@ select
         when c.metric = 'asylum_seekers' and c.iso3 is null then w.asylum_seekers
         when c.metric = 'other_in_need_of_international_protection' and c.iso3 is null
             then w.other_in_need_of_international_protection
+        when c.metric = 'forcibly_displaced' and c.iso3 is null then w.forcibly_displaced
         when c.metric = 'refugees_originating_top5_share' and c.iso3 is null
             then 100.0 * t.top5_refugees_originating / nullif(w.refugees_and_oip, 0)
     end as data_value,
@@ -68,11 +69,13 @@ select
         when c.metric in ('refugees_hosted', 'refugees_originating')
             then 'marts.country_year: refugees + oip, ' || case when c.metric = 'refugees_hosted'
                 then 'by country of asylum' else 'by country of origin' end
-        when c.metric = 'asylum_seekers' and c.iso3 is null then 'marts.country_year: sum of asylum_seekers_hosted'
+        when c.metric = 'asylum_seekers' and c.iso3 is null then 'marts.world_year: asylum_seekers'
         when c.metric = 'other_in_need_of_international_protection' and c.iso3 is null
-            then 'marts.country_year: sum of oip_hosted'
+            then 'marts.world_year: oip'
+        when c.metric = 'forcibly_displaced' and c.iso3 is null
+            then 'marts.world_year: refugees + asylum seekers + OIP + UNRWA refugees + IDMC conflict IDPs'
         when c.metric = 'refugees_originating_top5_share' and c.iso3 is null
-            then 'marts.country_year: refugees + oip of the five largest origins / all refugees + oip'
+            then 'marts.country_year: refugees + oip of the five largest origins / marts.world_year refugees + oip'
     end as data_definition
 from claims as c
 left join country as cy on cy.iso3 = c.iso3 and cy.year = c.data_year
