@@ -31,9 +31,12 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint dbt_project/models
 
+# The docs catalog is read from a copy, so the published file stays byte-identical.
 docs: venv
-	cd dbt_project && MAW_BUILD_DB=$(CURDIR)/warehouse/migration.duckdb ../$(BIN)/dbt docs generate --profiles-dir .
-	@echo "dbt docs site in dbt_project/target (serve: cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir .)"
+	@test -f warehouse/migration.duckdb || $(BIN)/maw refresh
+	mkdir -p dbt_project/target && cp warehouse/migration.duckdb dbt_project/target/docs.duckdb
+	cd dbt_project && MAW_BUILD_DB=$(CURDIR)/dbt_project/target/docs.duckdb ../$(BIN)/dbt docs generate --profiles-dir . --static
+	@echo "dbt docs: dbt_project/target/static_index.html (or: cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir .)"
 
 bench: venv
 	$(BIN)/python benchmarks/refresh.py
