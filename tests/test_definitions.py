@@ -1,0 +1,51 @@
+"""The Dagster definitions: one job over every asset, its nightly schedule, a blocking check per dataset."""
+
+from __future__ import annotations
+
+from dagster import AssetKey
+
+from ingest.registry import all_datasets
+from orchestration.assets import DATASET_CHECKS
+from orchestration.definitions import defs
+
+
+def test_nightly_job_and_schedule() -> None:
+    schedule = defs.resolve_schedule_def("nightly_refresh_0200_amsterdam")
+    assert schedule.cron_schedule == "0 2 * * *"
+    assert schedule.execution_timezone == "Europe/Amsterdam"
+    assert schedule.job_name == "nightly_refresh"
+    job = defs.resolve_job_def("nightly_refresh")
+    assert job.executor_def.name == "in_process"
+
+
+def test_every_dataset_is_an_asset_with_a_blocking_expectation_check() -> None:
+    graph = defs.resolve_asset_graph()
+    for dataset in all_datasets():
+        key = AssetKey([dataset.source, dataset.asset_name])
+        assert graph.has(key), key
+        check_keys = [k for k in graph.asset_check_keys if k.asset_key == key]
+        assert [k.name for k in check_keys] == ["expectations"], key
+    specs = [spec for check in DATASET_CHECKS for spec in check.check_specs]
+    assert len(specs) == len(all_datasets()) and all(spec.blocking for spec in specs)
+
+
+def test_dbt_sources_hang_off_the_dataset_assets_and_publish_comes_last() -> None:
+    graph = defs.resolve_asset_graph()
+    published = AssetKey("published_warehouse")
+    country_year = next(k for k in graph.get_all_asset_keys() if k.path[-1] == "country_year")
+    assert _upstream(graph, country_year, AssetKey(["unhcr", "population"]))
+    assert _upstream(graph, country_year, AssetKey(["iati", "transactions"]))
+    assert _upstream(graph, published, country_year)
+
+
+def _upstream(graph, node: AssetKey, target: AssetKey) -> bool:
+    seen, stack = set(), [node]
+    while stack:
+        key = stack.pop()
+        if key == target:
+            return True
+        if key in seen:
+            continue
+        seen.add(key)
+        stack.extend(graph.get(key).parent_keys)
+    return False
