@@ -127,6 +127,6 @@ SUITES = {
         *columns_exist("iso_code", "unhcr_code", "name", "unhcr_region", "unsd_region", "unsd_subregion"),
         *not_null("unhcr_code", "name"),
         unique_key("unhcr_code"),
-        rows_between(1),
+        rows_between(150, 400),
     ],
 }
