@@ -53,25 +53,7 @@ chosen as (
     select * from activity_level
 ),
 
-weighted as (
-    select
-        *,
-        count(*) over (partition by transaction_key) as parts,
-        count(percentage) over (partition by transaction_key) as parts_with_percentage,
-        coalesce(sum(percentage) over (partition by transaction_key), 0)::double as percentage_given
-    from chosen
-),
-
-weights as (
-    select
-        *,
-        case
-            when parts_with_percentage = 0 then 1.0
-            when percentage is not null then percentage::double
-            else greatest(100.0 - percentage_given, 0.0) / (parts - parts_with_percentage)
-        end as weight
-    from weighted
-)
+{{ percentage_weights('chosen') }}
 
 select
     transaction_key,

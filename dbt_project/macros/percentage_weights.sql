@@ -1,0 +1,27 @@
+{#-
+    The two CTEs that turn IATI percentages into weights, shared by the recipient and sector shares:
+    given percentages are used as they are; parts without a percentage split what is left of 100 evenly;
+    when no part has a percentage every part weighs the same. `source_cte` needs transaction_key and
+    percentage; the result is a CTE named `weights` with the extra columns parts and weight.
+-#}
+{% macro percentage_weights(source_cte) %}
+weighted as (
+    select
+        *,
+        count(*) over (partition by transaction_key) as parts,
+        count(percentage) over (partition by transaction_key) as parts_with_percentage,
+        coalesce(sum(percentage) over (partition by transaction_key), 0)::double as percentage_given
+    from {{ source_cte }}
+),
+
+weights as (
+    select
+        *,
+        case
+            when parts_with_percentage = 0 then 1.0
+            when percentage is not null then percentage::double
+            else greatest(100.0 - percentage_given, 0.0) / (parts - parts_with_percentage)
+        end as weight
+    from weighted
+)
+{% endmacro %}
