@@ -33,9 +33,7 @@ LOC_TYPES = {"U", "R", "V", "C"}
 ACC_TYPES = {"I", "P", "S", "C", "R", "U"}
 
 
-def _identity(
-    first_year: int = 1951, extra_iso: set[str] | None = None, names: bool = True
-) -> list[Expectation]:
+def _identity(first_year: int = 1951, extra_iso: set[str] | None = None, names: bool = True) -> list[Expectation]:
     iso = known_iso3() | (extra_iso or set())
     return [
         *PROVENANCE,

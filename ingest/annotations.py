@@ -138,9 +138,7 @@ RULES: dict[str, re.Pattern[str]] = {
     # "1. Doel", "2) Versterken", "3.Colombia" at the start of a line: list and section numbers.
     "list_marker": re.compile(r"(?m)^[ \t·•«-]*\d{1,2}(?:\.\d{1,2})*[.)](?=\s|[A-Z]|$)"),
     # A year standing alone or in a range ("2013-2014", "2016/2017", "2010(Euro"), not an amount.
-    "year": re.compile(
-        r"(?<![\d.,])(?:19|20)\d{2}(?![\d]|[.,]\d|\s*(?:%|procent|miljoen|miljard|mln|duizend))"
-    ),
+    "year": re.compile(r"(?<![\d.,])(?:19|20)\d{2}(?![\d]|[.,]\d|\s*(?:%|procent|miljoen|miljard|mln|duizend))"),
     # 1-2 digits glued to a word and followed by no letter: a footnote marker ("Netwerk3?").
     "footnote_marker": re.compile(r"(?<=[A-Za-z\u00C0-\u017F])\d{1,2}(?!\w)(?![.,]\d)"),
 }
@@ -414,9 +412,7 @@ def _check_number(
     except NotADutchNumber as exc:
         problems.append(f"{exc}; even with the OCR table it cannot be read: leave value null")
         return
-    reading = read_in_context(
-        quote[: match.start()], number, quote[match.end() :], number=digits, ocr=bool(ocr_flag)
-    )
+    reading = read_in_context(quote[: match.start()], number, quote[match.end() :], number=digits, ocr=bool(ocr_flag))
     if reading.ocr_scale:
         check.number_reading = "ocr_substitution"
 

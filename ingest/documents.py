@@ -116,18 +116,12 @@ def corpus(files: Sequence[LandedFile | RawFile], stems: Sequence[str] = ()) -> 
     try:
         catalog = yaml.safe_load(_text(catalog_file))["documents"]
     except (yaml.YAMLError, KeyError, TypeError) as exc:
-        raise ParseError(
-            f"catalog is not a mapping with a 'documents' list: {exc}", file=catalog_file.origin
-        ) from exc
+        raise ParseError(f"catalog is not a mapping with a 'documents' list: {exc}", file=catalog_file.origin) from exc
     listed = {entry["file"] for entry in catalog}
     texts = {name.removeprefix("texts/") for name in by_name if name and name.startswith("texts/")}
     for name in sorted(texts - listed):
-        raise ParseError(
-            f"text {name} has no entry in the catalog; add its metadata", file=catalog_file.origin
-        )
-    annotated = {
-        name.removeprefix("annotations/") for name in by_name if name and name.startswith("annotations/")
-    }
+        raise ParseError(f"text {name} has no entry in the catalog; add its metadata", file=catalog_file.origin)
+    annotated = {name.removeprefix("annotations/") for name in by_name if name and name.startswith("annotations/")}
     for name in sorted(annotated - {n.rsplit(".", 1)[0] + ".yml" for n in listed}):
         raise ParseError(
             f"annotation file {name} belongs to no document in the catalog",
@@ -189,9 +183,7 @@ def _lines_after(document: Document, header: str) -> list[tuple[int, str]]:
     """(offset, line) for every line after the one holding the unique ``header``."""
     where = document.occurrences(header)
     if len(where) != 1:
-        raise ParseError(
-            f"table header {header!r} occurs {len(where)} times (expected once)", file=document.name
-        )
+        raise ParseError(f"table header {header!r} occurs {len(where)} times (expected once)", file=document.name)
     start = document.text.index("\n", where[0]) + 1
     lines, offset = [], start
     for line in document.text[start:].split("\n"):
@@ -247,9 +239,7 @@ def parse_label_value_rows(document: Document, spec: dict[str, Any]) -> list[Cel
         is_value = _NUMERIC_LINE.match(line) or (nothing is not None and stripped == nothing)
         if is_value and label is not None:
             value = Decimal(0) if stripped == nothing else parse_dutch(stripped)
-            cells.append(
-                Cell(label, str(year), year, stripped, _cell_offset(offset, line), value, label == total)
-            )
+            cells.append(Cell(label, str(year), year, stripped, _cell_offset(offset, line), value, label == total))
             if label == total:
                 return cells
             label = None
@@ -257,9 +247,7 @@ def parse_label_value_rows(document: Document, spec: dict[str, Any]) -> list[Cel
             label = stripped
         else:
             break
-    raise ParseError(
-        f"table under {spec['header']!r}: no {total!r} row with a value found", file=document.name
-    )
+    raise ParseError(f"table under {spec['header']!r}: no {total!r} row with a value found", file=document.name)
 
 
 LAYOUTS = {"year_columns": parse_year_columns, "label_value_rows": parse_label_value_rows}
@@ -293,9 +281,7 @@ def table_rows(entry: Entry) -> list[dict[str, Any]]:
                 problems.append("no annotated figure points at this cell")
             else:
                 if figure.figure.get("table") != spec["name"]:
-                    problems.append(
-                        f"figure {figure.id} is annotated as table {figure.figure.get('table')!r}"
-                    )
+                    problems.append(f"figure {figure.id} is annotated as table {figure.figure.get('table')!r}")
                 annotated = figure.figure.get("value")
                 if annotated is None or Decimal(str(annotated)) != value:
                     problems.append(f"figure {figure.id} has value {annotated}, the parser reads {value:f}")
@@ -305,9 +291,7 @@ def table_rows(entry: Entry) -> list[dict[str, Any]]:
                     )
                 start = figure.figure.get("period_start")
                 if start is None or dt.date.fromisoformat(str(start)).year != cell.year:
-                    problems.append(
-                        f"figure {figure.id} period starts {start}, the table column is {cell.year}"
-                    )
+                    problems.append(f"figure {figure.id} period starts {start}, the table column is {cell.year}")
             if cell.is_total and parts_sum != value:
                 problems.append(f"parts add up to {parts_sum:f}, the stated total is {value:f}")
             label = cell.row_label
@@ -542,9 +526,7 @@ def _parse_numbers(files: Sequence[LandedFile]) -> pl.DataFrame:
             coverage = (
                 "ok"
                 if n.accounted_by != "unaccounted"
-                else (
-                    f"{entry.document.name} line {n.line}: number {n.token!r} is unaccounted for: {n.snippet}"
-                )
+                else (f"{entry.document.name} line {n.line}: number {n.token!r} is unaccounted for: {n.snippet}")
             )
             rows.append(
                 {
@@ -570,8 +552,7 @@ def _parse_numbers(files: Sequence[LandedFile]) -> pl.DataFrame:
                         "snippet": _text_or_none(ignore.entry.get("quote")),
                         "accounted_by": "ignore",
                         "reference": _text_or_none(ignore.entry.get("reason")),
-                        "coverage": f"{entry.document.name} ignore entry {ignore.index}: "
-                        + "; ".join(ignore.problems),
+                        "coverage": f"{entry.document.name} ignore entry {ignore.index}: " + "; ".join(ignore.problems),
                         **_provenance(entry, None),
                     }
                 )
@@ -610,9 +591,7 @@ def _dataset(name: str, parse, key: tuple[str, ...], description: str) -> Datase
 
 
 DATASETS = (
-    _dataset(
-        "texts", _parse_texts, ("document",), "The policy documents: catalog metadata, full text, sha256."
-    ),
+    _dataset("texts", _parse_texts, ("document",), "The policy documents: catalog metadata, full text, sha256."),
     _dataset(
         "figures",
         _parse_figures,
@@ -709,9 +688,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     check = commands.add_parser("check", help="verify annotations and print the coverage report")
     check.add_argument("stems", nargs="*", help="document stems or file names (default: all)")
     check.add_argument("--report", action="store_true", help="list every number and what accounts for it")
-    check.add_argument(
-        "--root", type=Path, default=DOCUMENTS_DIR, help="documents directory (default: the repo's)"
-    )
+    check.add_argument("--root", type=Path, default=DOCUMENTS_DIR, help="documents directory (default: the repo's)")
     args = parser.parse_args(argv)
     return run_check(args.stems, report=args.report, root=args.root)
 

@@ -53,9 +53,7 @@ KEY_ENV = "DTM_API_KEY"
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
 HDX_DATASET = "global-iom-dtm-from-api"
 HDX_RESOURCE_SUFFIX = "-admin-0-to-2.csv"
-MMP_EXPORT_PATH = (
-    "sites/g/files/tmzbdl601/files/report-migrant-incident/Missing_Migrants_Global_Figures_allData.xlsx"
-)
+MMP_EXPORT_PATH = "sites/g/files/tmzbdl601/files/report-migrant-incident/Missing_Migrants_Global_Figures_allData.xlsx"
 MMP_FIRST_YEAR = 2014
 MIRROR_ROOT = "iom"
 
@@ -95,9 +93,7 @@ def _mirror_files(context: SourceContext, folder: str, patterns: Sequence[str]) 
     found = sorted({p for pattern in patterns for p in (root / folder).glob(pattern) if p.is_file()})
     if not found:
         raise FetchError(f"no files matching {', '.join(patterns)} in the mirror", file=str(root / folder))
-    files = [
-        read_mirror_file(context, f"{MIRROR_ROOT}/{p.relative_to(root)}", _extension(p.name)) for p in found
-    ]
+    files = [read_mirror_file(context, f"{MIRROR_ROOT}/{p.relative_to(root)}", _extension(p.name)) for p in found]
     files = [_named(f, str(p.relative_to(root))) for f, p in zip(files, found, strict=True)]
     if (root / "manifest.csv").is_file():
         files.append(_named(read_mirror_file(context, f"{MIRROR_ROOT}/manifest.csv", "csv"), "manifest.csv"))
@@ -121,9 +117,7 @@ def _dtm_envelope(raw: RawFile, expected_iso3: str | None = None) -> list[dict]:
         raise FetchError(f"DTM API answered isSuccess={body.get('isSuccess')!r}: {reason}", file=raw.origin)
     records = body["result"]
     if body.get("totalRecordsCount") not in (None, len(records)):
-        log.warning(
-            "%s: totalRecordsCount %s but %d records", raw.origin, body["totalRecordsCount"], len(records)
-        )
+        log.warning("%s: totalRecordsCount %s but %d records", raw.origin, body["totalRecordsCount"], len(records))
     if expected_iso3:
         other = {r.get("admin0Pcode") for r in records} - {expected_iso3}
         if other:
@@ -180,14 +174,10 @@ def fetch_dtm_hdx(client: HttpClient) -> list[RawFile]:
         body = body.get("result")
     resources = body.get("resources") if isinstance(body, dict) else None
     chosen = [
-        r
-        for r in resources or []
-        if str(r.get("download_url") or r.get("url") or "").endswith(HDX_RESOURCE_SUFFIX)
+        r for r in resources or [] if str(r.get("download_url") or r.get("url") or "").endswith(HDX_RESOURCE_SUFFIX)
     ]
     if not chosen:
-        raise FetchError(
-            f"HDX dataset {HDX_DATASET} lists no *{HDX_RESOURCE_SUFFIX} resource", file=shown.origin
-        )
+        raise FetchError(f"HDX dataset {HDX_DATASET} lists no *{HDX_RESOURCE_SUFFIX} resource", file=shown.origin)
     url = chosen[0].get("download_url") or chosen[0]["url"]
     csv_raw = client.get(url)
     file_name = url.rsplit("/", 1)[-1]
@@ -217,23 +207,17 @@ def fetch_mmp_live(client: HttpClient | None = None) -> list[RawFile]:
     try:
         export = client.get(mmp_url() + MMP_EXPORT_PATH)
     except FetchError as exc:
-        log.warning(
-            "Missing Migrants all-data export not loaded (%s); the per-year JSON is used", exc.describe()
-        )
+        log.warning("Missing Migrants all-data export not loaded (%s); the per-year JSON is used", exc.describe())
     else:
         day = export.retrieved_at[:10]
-        files.append(
-            _named(export, f"missing_migrants/download_{day}/{MMP_EXPORT_PATH.rsplit('/', 1)[-1]}", "xlsx")
-        )
+        files.append(_named(export, f"missing_migrants/download_{day}/{MMP_EXPORT_PATH.rsplit('/', 1)[-1]}", "xlsx"))
     return files
 
 
 def fetch_mmp(context: SourceContext) -> list[RawFile]:
     if context.mode == "live":
         return fetch_mmp_live()
-    return _mirror_files(
-        context, "missing_migrants", ("api_json/*.json", "download_*/*.xlsx", "download_*/*.csv")
-    )
+    return _mirror_files(context, "missing_migrants", ("api_json/*.json", "download_*/*.xlsx", "download_*/*.csv"))
 
 
 # --- shared parsing helpers --------------------------------------------------------------------------------
@@ -249,9 +233,7 @@ def _vintages(files: Sequence[LandedFile]) -> dict[str, date]:
             try:
                 vintages[row["file"]] = date.fromisoformat(row["recorded"])
             except (KeyError, ValueError) as exc:
-                raise ParseError(
-                    f"manifest row has no usable recorded date: {exc}", file=landed.origin
-                ) from exc
+                raise ParseError(f"manifest row has no usable recorded date: {exc}", file=landed.origin) from exc
     return vintages
 
 
@@ -450,9 +432,7 @@ def _dtm_hdx_frame(landed: LandedFile) -> pl.DataFrame:
             .alias("admin_level")
         )
     text = text.with_columns(pl.col("reporting_date").str.slice(0, 10))
-    text = text.with_columns(
-        pl.lit(None, dtype=pl.Utf8).alias(c) for c in DTM_SCHEMA if c not in text.columns
-    )
+    text = text.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in DTM_SCHEMA if c not in text.columns)
     return _dates(
         cast_checked(text.select(list(DTM_SCHEMA)), DTM_SCHEMA, landed, first_row=first_row), "reporting_date"
     )
@@ -463,9 +443,7 @@ def _dtm_hapi_frame(landed: LandedFile) -> pl.DataFrame:
     frame, first_row = _read_text_csv(landed)
     _require(frame, list(HAPI_FIELDS), landed)
     text = frame.select(pl.col(f).alias(c) for f, c in HAPI_FIELDS.items())
-    text = text.with_columns(
-        pl.lit(None, dtype=pl.Utf8).alias(c) for c in DTM_SCHEMA if c not in text.columns
-    )
+    text = text.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in DTM_SCHEMA if c not in text.columns)
     return _dates(
         cast_checked(text.select(list(DTM_SCHEMA)), DTM_SCHEMA, landed, first_row=first_row), "reporting_date"
     )
@@ -744,9 +722,7 @@ def _mmp_frame(landed: LandedFile, kind: str) -> pl.DataFrame:
     for row in rows:
         if row["incident_year"] is None and row["main_id"]:  # 13 rows of the 2025-05 export: year from the id
             row["incident_year"] = row["main_id"][:4]
-    frame = _dates(
-        cast_checked(_mmp_text_frame(rows), MMP_SCHEMA, landed, first_row=first_row), "incident_date"
-    )
+    frame = _dates(cast_checked(_mmp_text_frame(rows), MMP_SCHEMA, landed, first_row=first_row), "incident_date")
     return frame.with_columns(
         pl.lit(request_year, dtype=pl.Int32).alias("request_year"),
         (pl.int_range(pl.len(), dtype=pl.Int32).over("main_id") + 1).alias("split_number"),
@@ -766,15 +742,11 @@ def parse_mmp(files: Sequence[LandedFile]) -> pl.DataFrame:
         kind = mmp_source_format(landed.name or landed.path.name)
         if kind is None:
             continue
-        frames.append(
-            _with_constants(_mmp_frame(landed, kind), source_format=kind, vintage=_vintage(landed, vintages))
-        )
+        frames.append(_with_constants(_mmp_frame(landed, kind), source_format=kind, vintage=_vintage(landed, vintages)))
     if not frames:
         raise ParseError("no Missing Migrants files in this load", file=", ".join(f.origin for f in files))
     frame = pl.concat(frames, how="vertical")
-    coordinates = pl.col("coordinates").str.extract_groups(
-        r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$"
-    )
+    coordinates = pl.col("coordinates").str.extract_groups(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
     frame = frame.with_columns(
         pl.col("country_of_incident")
         .map_elements(_resolve_incident_country, return_dtype=pl.Utf8)

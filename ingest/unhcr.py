@@ -147,9 +147,7 @@ def fetch_pages(
         raw = client.get(url, {**params, "limit": str(page_size), "page": str(page)}, expect_json=True)
         body = json.loads(raw.content)
         if not isinstance(body, dict) or not isinstance(body.get("items"), list):
-            raise FetchError(
-                "response has no 'items' list; is this the UNHCR population API?", file=raw.origin
-            )
+            raise FetchError("response has no 'items' list; is this the UNHCR population API?", file=raw.origin)
         try:
             max_pages = int(body.get("maxPages") or 0)
         except (TypeError, ValueError) as exc:
@@ -185,9 +183,7 @@ def _fetch_countries_live(client: HttpClient) -> list[RawFile]:
     for region in _json_items(regions):
         region_id = str(region.get("id", "")).strip()
         if not region_id.isdigit():
-            raise FetchError(
-                f"regions/ returned a region without a numeric id: {region!r}", file=regions[0].origin
-            )
+            raise FetchError(f"regions/ returned a region without a numeric id: {region!r}", file=regions[0].origin)
         files += fetch_pages(
             client,
             "countries",
@@ -257,9 +253,7 @@ def _items_frame(landed: LandedFile, spec: Endpoint) -> pl.DataFrame:
                 row[column] = None
                 continue
             if api_field not in item:
-                raise ParseError(
-                    "field missing from API item", file=landed.origin, row=number, field=api_field
-                )
+                raise ParseError("field missing from API item", file=landed.origin, row=number, field=api_field)
             row[column] = _cell(item[api_field])
         rows.append(row)
     return pl.DataFrame(rows, schema=dict.fromkeys(spec.schema, pl.Utf8), orient="row")
@@ -276,17 +270,13 @@ def _countries_from_api(files: Sequence[LandedFile], spec: Endpoint) -> pl.DataF
         name = landed.name or ""
         if name.startswith("countries-region-"):
             region_id = name.removeprefix("countries-region-").split("-page-")[0]
-            members |= dict.fromkeys(
-                (str(c.get("code")) for c in _page_items(landed)), region_names.get(region_id)
-            )
+            members |= dict.fromkeys((str(c.get("code")) for c in _page_items(landed)), region_names.get(region_id))
     frames = []
     for landed in files:
         if not (landed.name or "").startswith("countries-page-"):
             continue
         frame = _items_frame(landed, spec).with_columns(
-            pl.col("unhcr_code")
-            .replace_strict(members, default=None, return_dtype=pl.Utf8)
-            .alias("unhcr_region")
+            pl.col("unhcr_code").replace_strict(members, default=None, return_dtype=pl.Utf8).alias("unhcr_region")
         )
         frames.append(cast_checked(frame, spec.schema, landed, first_row=1))
     if not frames:
@@ -342,9 +332,7 @@ POPULATION_COUNTS = (
     "hst",
 )
 DEMOGRAPHIC_BANDS = tuple(
-    f"{sex}_{band}"
-    for sex in ("f", "m")
-    for band in ("0_4", "5_11", "12_17", "18_59", "60", "other", "total")
+    f"{sex}_{band}" for sex in ("f", "m") for band in ("0_4", "5_11", "12_17", "18_59", "60", "other", "total")
 )
 
 ENDPOINTS: tuple[Endpoint, ...] = (
@@ -354,8 +342,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         mirror_files=("population.csv.gz",),
         values=_counts(*POPULATION_COUNTS),
         key=IDENTITY_KEY,
-        description="Year-end stocks by origin x asylum: refugees, asylum seekers, OIP, IDPs, stateless, "
-        "others.",
+        description="Year-end stocks by origin x asylum: refugees, asylum seekers, OIP, IDPs, stateless, others.",
     ),
     Endpoint(
         name="asylum-applications",

@@ -99,10 +99,14 @@ def refresh(args: argparse.Namespace) -> int:
 
 
 def _root_cause(error) -> str:
-    """The innermost error message: Dagster wraps what our code raised in its own step errors."""
-    while error.cause is not None:
-        error = error.cause
-    return error.message.strip()
+    """The message our own code raised (which names file, row and field), else the innermost error:
+    Dagster wraps what a step raised in its own errors, and library errors sit below ours."""
+    innermost = error
+    while error is not None:
+        if error.cls_name in {"LoadFailed", "Failure", "IngestError", "ParseError", "FetchError"}:
+            return error.message.strip()
+        innermost, error = error, error.cause
+    return innermost.message.strip()
 
 
 def _print_summary(paths: WarehousePaths, run_id: str, seconds: float) -> None:

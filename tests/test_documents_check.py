@@ -62,10 +62,7 @@ def test_one_digit_changed_in_a_value_fails_naming_document_and_figure(documents
     edit_figure(documents_copy, "000_954fb70bc37eb58d", "art-4-2-migratie-2026", value=318000000)
     code, out = check(documents_copy, "000_954fb70bc37eb58d")
     assert code == 1
-    assert (
-        "000_954fb70bc37eb58d.txt figure art-4-2-migratie-2026: value 318000000 does not match the quote"
-        in out
-    )
+    assert "000_954fb70bc37eb58d.txt figure art-4-2-migratie-2026: value 318000000 does not match the quote" in out
     # The parsed table disagrees with the annotation as well.
     assert "figure art-4-2-migratie-2026 has value 318000000, the parser reads 319000000" in out
 
@@ -91,10 +88,7 @@ def test_a_digit_changed_in_the_document_fails_figure_and_table(documents_copy: 
     code, out = check(documents_copy, "000_954fb70bc37eb58d")
     assert code == 1
     assert "figure art-4-2-migratie-2028: quote" in out
-    assert (
-        "table budget_article_year 'Artikelonderdeel Migratie' 2028: no annotated figure points at this cell"
-        in out
-    )
+    assert "table budget_article_year 'Artikelonderdeel Migratie' 2028: no annotated figure points at this cell" in out
 
 
 def test_unit_must_be_stated_in_the_quote(documents_copy: Path) -> None:
@@ -131,10 +125,7 @@ def test_cli_exits_non_zero_and_names_document_and_figure(documents_copy: Path) 
         check=False,
     )
     assert result.returncode == 1
-    assert (
-        "004_55d96375dd9ef642.txt figure taskforce-budget-2029: value 119000000 does not match"
-        in result.stdout
-    )
+    assert "004_55d96375dd9ef642.txt figure taskforce-budget-2029: value 119000000 does not match" in result.stdout
     ok = subprocess.run(
         [sys.executable, "-m", "ingest.documents", "check"],
         cwd=REPO,

@@ -49,9 +49,7 @@ def test_ambiguous_or_damaged_tokens_are_refused(token: str) -> None:
 def test_ocr_table_reads_look_alike_letters_only_when_asked() -> None:
     assert ocr_reading("2l") == Decimal(21)
     assert ocr_reading("1O0") == Decimal(100)
-    assert read_in_context("voor EUR ", "100", " min. en een looptijd", ocr=True).value == Decimal(
-        100_000_000
-    )
+    assert read_in_context("voor EUR ", "100", " min. en een looptijd", ocr=True).value == Decimal(100_000_000)
     assert read_in_context("voor EUR ", "100", " min. en een looptijd").value == Decimal(100)
 
 

@@ -81,7 +81,5 @@ def test_a_bad_annotation_fails_the_suite_naming_document_and_figure(tmp_path: P
     report = validate(documents.DATASETS[1].parse(files), "documents.figures", SUITES["figures"])
     assert not report.success
     failures = report.describe_failures()
-    assert (
-        "003_da5416ec7b718712.txt figure iom-morocco-returns-2013-2014: value 1019 does not match" in failures
-    )
+    assert "003_da5416ec7b718712.txt figure iom-morocco-returns-2013-2014: value 1019 does not match" in failures
     assert "documents/texts/003_da5416ec7b718712.txt, row 221" in failures

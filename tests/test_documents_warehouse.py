@@ -45,13 +45,7 @@ def test_2010_spend_per_priority_adds_up_to_5_8_million(db: Path) -> None:
     )
     (_, parts_parsed, parts_annotated, n_parts), (_, total_parsed, total_annotated, _) = rows
     assert n_parts == 6
-    assert (
-        float(parts_parsed)
-        == float(parts_annotated)
-        == float(total_parsed)
-        == float(total_annotated)
-        == 5_800_000
-    )
+    assert float(parts_parsed) == float(parts_annotated) == float(total_parsed) == float(total_annotated) == 5_800_000
 
 
 def test_document_checks_top_five_hosts_and_origins(db: Path) -> None:
@@ -83,8 +77,6 @@ def test_document_checks_top_five_hosts_and_origins(db: Path) -> None:
 
 
 def test_every_figure_in_the_mart_keeps_its_quote_and_line(db: Path) -> None:
-    missing = query(db, "select count(*) from marts.document_figures where quote is null or line is null")[0][
-        0
-    ]
+    missing = query(db, "select count(*) from marts.document_figures where quote is null or line is null")[0][0]
     documents = query(db, "select count(distinct document) from marts.document_figures")[0][0]
     assert missing == 0 and documents == 5

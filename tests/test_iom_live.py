@@ -61,16 +61,12 @@ def _dtm_routes(server, key_seen: list[str]) -> None:
         def handler(path, params, headers):
             key_seen.append(headers.get(iom.KEY_HEADER.lower(), ""))
             if headers.get(iom.KEY_HEADER.lower()) != KEY:
-                return Reply(
-                    401, b'{"statusCode": 401, "message": "Access denied due to invalid subscription key."}'
-                )
+                return Reply(401, b'{"statusCode": 401, "message": "Access denied due to invalid subscription key."}')
             return Reply(200, _envelope(records_for(params)))
 
         return handler
 
-    server.routes["/v3/displacement/country-list"] = guarded(
-        lambda p: [{"admin0Name": "Sudan", "admin0Pcode": "SDN"}]
-    )
+    server.routes["/v3/displacement/country-list"] = guarded(lambda p: [{"admin0Name": "Sudan", "admin0Pcode": "SDN"}])
     server.routes["/v3/displacement/operation-list"] = guarded(
         lambda p: [
             {
@@ -91,9 +87,7 @@ def _dtm_routes(server, key_seen: list[str]) -> None:
         )
 
 
-def test_dtm_with_key_uses_v3_sends_header_and_never_stores_the_key(
-    fake_server, fast, monkeypatch, tmp_path, caplog
-):
+def test_dtm_with_key_uses_v3_sends_header_and_never_stores_the_key(fake_server, fast, monkeypatch, tmp_path, caplog):
     monkeypatch.setenv("DTM_API_KEY", KEY)
     monkeypatch.setenv("MAW_DTM_API_URL", f"{fake_server.url}/v3/")
     seen: list[str] = []
@@ -102,9 +96,7 @@ def test_dtm_with_key_uses_v3_sends_header_and_never_stores_the_key(
         files = iom.fetch_dtm_live(fast)
     assert "DTM API v3" in caplog.text
     assert seen and set(seen) == {KEY}
-    assert [f.name for f in files][2:] == [
-        f"dtm/api_v3/displacement-admin{n}-admin0pcode-sdn.json" for n in (0, 1, 2)
-    ]
+    assert [f.name for f in files][2:] == [f"dtm/api_v3/displacement-admin{n}-admin0pcode-sdn.json" for n in (0, 1, 2)]
     snapshot = land(tmp_path / "raw", "iom", "dtm_idps", files)
     frame = iom.parse_dtm(snapshot.files)
     assert frame.group_by("admin_level").agg(idps=frame["idps"].sum()).height == 3
@@ -178,9 +170,7 @@ def test_dtm_without_key_falls_back_to_hdx_and_says_so(fake_server, fast, monkey
             ],
         },
     }
-    fake_server.routes["/api/3/action/package_show"] = lambda p, q, h: Reply(
-        200, json.dumps(package).encode()
-    )
+    fake_server.routes["/api/3/action/package_show"] = lambda p, q, h: Reply(200, json.dumps(package).encode())
     fake_server.routes[csv_path] = lambda p, q, h: Reply(200, HDX_CSV.encode(), {"Content-Type": "text/csv"})
     with caplog.at_level(logging.INFO, logger="maw.iom"):
         files = iom.fetch_dtm_live(fast)

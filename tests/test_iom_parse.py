@@ -42,9 +42,7 @@ def test_unresolved_country_fails_the_check_with_file_row_and_field(tmp_path, mi
     incidents = json.loads(path.read_text())
     incidents[2]["country_of_incident"] = "Atlantis"
     path.write_text(json.dumps(incidents))
-    report = validate(
-        _load("missing_migrants", mirror, tmp_path), "iom.missing_migrants", SUITES["missing_migrants"]
-    )
+    report = validate(_load("missing_migrants", mirror, tmp_path), "iom.missing_migrants", SUITES["missing_migrants"])
     assert not report.success
     failing = [r for r in report.results if not r.success]
     assert [r.column for r in failing] == ["unresolved_country_of_incident"]
@@ -58,9 +56,7 @@ def test_negative_incident_total_fails_the_check(tmp_path, mirror_copy, validate
     incidents = json.loads(path.read_text())
     incidents[0] |= {"number_dead": "1", "number_missing": "-5", "total_dead_and_missing": "-4"}
     path.write_text(json.dumps(incidents))
-    report = validate(
-        _load("missing_migrants", mirror, tmp_path), "iom.missing_migrants", SUITES["missing_migrants"]
-    )
+    report = validate(_load("missing_migrants", mirror, tmp_path), "iom.missing_migrants", SUITES["missing_migrants"])
     failed = [r.column for r in report.results if not r.success]
     assert failed == ["incident_dead_missing"]
 

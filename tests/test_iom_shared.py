@@ -83,8 +83,7 @@ def test_current_idps_equal_the_latest_admin0_figure_of_the_newest_response(shar
         reporting_date, figure = _latest_admin0(json.loads(path.read_text())["result"])
         rows = query(
             _db(shared_warehouse),
-            "select idps_dtm, idps_dtm_reporting_date::varchar from marts.country_year "
-            "where iso3 = ? and year = ?",
+            "select idps_dtm, idps_dtm_reporting_date::varchar from marts.country_year where iso3 = ? and year = ?",
             [iso3, int(reporting_date[:4])],
         )
         assert rows == [(figure, reporting_date)], iso3
@@ -106,9 +105,7 @@ def test_sudan_current_is_latest_snapshot_not_max_round_nor_sum_of_operations(sh
     latest_date = max(row[1] for row in history)
     latest = [row for row in history if row[1] == latest_date]
     assert latest == [("Armed Clashes in Sudan (Overview)", "2024-07-31", 8, 10_710_015)]
-    summed_over_operations = sum(
-        max((r for r in history if r[0] == op), key=lambda r: r[1])[3] for op in operations
-    )
+    summed_over_operations = sum(max((r for r in history if r[0] == op), key=lambda r: r[1])[3] for op in operations)
     assert summed_over_operations > 10_710_015  # what a naive sum over operations would wrongly give
 
 
@@ -144,11 +141,7 @@ def test_route_year_equals_independent_sums_over_the_all_data_export(shared_ware
         export.with_columns(
             year.alias("year"),
             pl.col("Number of Dead").cast(pl.Float64).fill_null(0).cast(pl.Int64).alias("dead"),
-            pl.col("Minimum Estimated Number of Missing")
-            .cast(pl.Float64)
-            .fill_null(0)
-            .cast(pl.Int64)
-            .alias("missing"),
+            pl.col("Minimum Estimated Number of Missing").cast(pl.Float64).fill_null(0).cast(pl.Int64).alias("missing"),
         )
         .group_by(pl.col("Migration Route").alias("route"), "year")
         .agg(pl.col("dead").sum(), pl.col("missing").sum(), pl.len().alias("incidents"))
@@ -176,9 +169,7 @@ def test_years_after_the_export_come_from_the_newer_downloads(shared_warehouse, 
     total_2025 = sum(int(r["total_dead_and_missing"].replace(",", "")) for r in json_2025)
     with next(mmp.glob("download_2026-*/*.csv")).open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    total_2026 = sum(
-        int(r["Number Dead"] or 0) + int(r["Minimum Estimated Number of Missing"] or 0) for r in rows
-    )
+    total_2026 = sum(int(r["Number Dead"] or 0) + int(r["Minimum Estimated Number of Missing"] or 0) for r in rows)
     by_year = dict(
         (year, (total, formats))
         for year, total, formats in query(

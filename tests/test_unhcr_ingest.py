@@ -93,9 +93,7 @@ def test_real_codes_are_kept_as_published_both_systems(real_frames):
 @pytest.mark.shared
 def test_demographics_concatenates_both_files_without_overlap(real_frames, shared_data):
     frame = real_frames["demographics"]
-    files = frame.group_by("_source_file").agg(
-        pl.col("year").min().alias("lo"), pl.col("year").max().alias("hi")
-    )
+    files = frame.group_by("_source_file").agg(pl.col("year").min().alias("lo"), pl.col("year").max().alias("hi"))
     spans = {Path(f).name: (lo, hi) for f, lo, hi in files.iter_rows()}
     assert spans["demographics.csv.gz"] == (2025, 2025)
     assert spans["demographics_2001_2024.csv.gz"] == (2001, 2024)
@@ -164,6 +162,4 @@ def test_the_suite_passes_the_demo_load_and_blocks_a_broken_one(name, demo_frame
     assert not report.success
     failed = [r for r in report.results if not r.success]
     if name != "countries":  # a short table has no row to point at
-        assert any(f.row == frame["_source_row"][3] for r in failed for f in r.failures), (
-            report.describe_failures()
-        )
+        assert any(f.row == frame["_source_row"][3] for r in failed for f in r.failures), report.describe_failures()

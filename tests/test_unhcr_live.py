@@ -234,9 +234,7 @@ def test_countries_take_their_bureau_from_the_regions_listings(api, tmp_path):
     regions = [{"id": 1, "name": "Middle East and North Africa"}, {"id": 7, "name": "Europe"}]
 
     def listing(_path, params, _headers):
-        members = {"1": [countries[1]], "7": [countries[0]]}.get(
-            params.get("unhcr_region", [""])[0], countries
-        )
+        members = {"1": [countries[1]], "7": [countries[0]]}.get(params.get("unhcr_region", [""])[0], countries)
         return paged(members)(_path, params, _headers)
 
     api.routes[BASE + "countries/"] = listing
@@ -279,9 +277,7 @@ def test_a_live_refresh_keeps_the_published_flows_table(api, tmp_path: Path):
 
     paths = WarehousePaths(tmp_path / "warehouse")
     flows = next(d for d in unhcr.DATASETS if d.name == "flows")
-    first = loads.ingest_dataset(
-        flows, SourceContext(mode="demo", mirror_dir=DEMO_MIRROR), paths, "run-mirror"
-    )
+    first = loads.ingest_dataset(flows, SourceContext(mode="demo", mirror_dir=DEMO_MIRROR), paths, "run-mirror")
     loads.check_dataset(flows, paths, "run-mirror")
     publish(paths, "run-mirror", "demo")
 
@@ -321,9 +317,7 @@ def test_a_live_load_gives_the_same_table_as_the_bulk_file(name, api, tmp_path):
     loader = dataset(name)
     live = loader.parse(land(tmp_path / "live", "unhcr", name, loader.fetch(LIVE)).files)
     bulk = loader.parse(
-        land(
-            tmp_path / "bulk", "unhcr", name, loader.fetch(SourceContext(mode="demo", mirror_dir=DEMO_MIRROR))
-        ).files
+        land(tmp_path / "bulk", "unhcr", name, loader.fetch(SourceContext(mode="demo", mirror_dir=DEMO_MIRROR))).files
     )
     assert len(api.requests) == -(-len(rows) // 10)  # every page, 1..maxPages
     assert live.select(list(spec.schema)).equals(bulk.select(list(spec.schema)))

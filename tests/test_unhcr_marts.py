@@ -10,6 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import DEMO_MIRROR, query
 from unhcr_helpers import raw_rows
 
@@ -27,9 +28,7 @@ def column_sum(rows: list[dict], column: str, **where: str) -> int:
     return sum(int(r[column]) for r in rows if r[column] != "" and all(r[k] == v for k, v in where.items()))
 
 
-def rates_from_raw(
-    rows: list[dict], asylum_iso3: str, year: str, units: set[str]
-) -> tuple[float, float] | None:
+def rates_from_raw(rows: list[dict], asylum_iso3: str, year: str, units: set[str]) -> tuple[float, float] | None:
     picked = [r for r in rows if r["coa_iso"] == asylum_iso3 and r["year"] == year and r["dec_pc"] in units]
     recognized, other, rejected = (
         sum(int(r[c]) for r in picked) for c in ("dec_recognized", "dec_other", "dec_rejected")
@@ -67,16 +66,10 @@ def test_world_year_2023_equals_the_source_files_to_the_person(shared_warehouse,
         "idps": idmc,
         "unrwa_refugees": unrwa,
         "idps_unhcr_assisted": column_sum(population, "idps"),
-        "forcibly_displaced": expected["refugees"]
-        + expected["asylum_seekers"]
-        + expected["oip"]
-        + unrwa
-        + idmc,
+        "forcibly_displaced": expected["refugees"] + expected["asylum_seekers"] + expected["oip"] + unrwa + idmc,
     }
     columns = list(expected)
-    row = query(
-        published(shared_warehouse), f"select {', '.join(columns)} from marts.world_year where year = 2023"
-    )
+    row = query(published(shared_warehouse), f"select {', '.join(columns)} from marts.world_year where year = 2023")
     assert dict(zip(columns, row[0], strict=True)) == expected
 
 
@@ -140,14 +133,19 @@ def test_recognition_rates_use_persons_only(shared_warehouse, shared_data):
 
 
 @pytest.mark.shared
+def _marts_yaml_text() -> str:
+    """Every model and column description of the marts YAML, whitespace folded as YAML reads it."""
+    models = yaml.safe_load(
+        (Path(__file__).resolve().parent.parent / "dbt_project/models/marts/_marts__models.yml").read_text()
+    )["models"]
+    texts = [m.get("description", "") for m in models]
+    texts += [c.get("description", "") for m in models for c in m.get("columns", [])]
+    return " ".join(" ".join(texts).split())
+
+
 def test_the_rate_definitions_are_documented_in_the_model_yaml():
-    yaml_text = (
-        Path(__file__).resolve().parent.parent / "dbt_project/models/marts/_marts__models.yml"
-    ).read_text()
-    assert (
-        "decisions_recognized / (decisions_recognized + decisions_complementary + decisions_rejected)"
-        in yaml_text
-    )
+    yaml_text = _marts_yaml_text()
+    assert "decisions_recognized / (decisions_recognized + decisions_complementary + decisions_rejected)" in yaml_text
     assert "PERSONS only (dec_pc = 'P'; rows counted in cases never enter)" in yaml_text
 
 
@@ -286,9 +284,7 @@ def test_small_cell_rounding_is_carried_as_published_and_documented(shared_wareh
     )[0]
     assert got[0] == sum(int(r["dec_total"]) for r in same)
     assert got[1] == sum(int(r[c]) for r in same for c in parts)
-    yaml_text = (
-        Path(__file__).resolve().parent.parent / "dbt_project/models/marts/_marts__models.yml"
-    ).read_text()
+    yaml_text = _marts_yaml_text()
     assert "rounds values below 10 to multiples of 5" in yaml_text and "Small cells are rounded" in yaml_text
 
 

@@ -53,9 +53,9 @@ def changes(warehouse: Path, run_id: str) -> list[dict]:
 
 
 def last_run(warehouse: Path) -> str:
-    return query(
-        warehouse / "migration.duckdb", "select run_id from meta.publish order by published_at desc limit 1"
-    )[0][0]
+    return query(warehouse / "migration.duckdb", "select run_id from meta.publish order by published_at desc limit 1")[
+        0
+    ][0]
 
 
 def test_demo_revisions_are_recorded_for_every_keyed_dataset(demo_warehouse, tmp_path):
@@ -149,9 +149,7 @@ def test_demo_revisions_are_recorded_for_every_keyed_dataset(demo_warehouse, tmp
     recorded = changes(warehouse, run_id)
 
     for dataset, (key, column, old, new) in edits.items():
-        match = [
-            c for c in recorded if c["dataset"] == dataset and c["change"] == "changed" and c["key"] == key
-        ]
+        match = [c for c in recorded if c["dataset"] == dataset and c["change"] == "changed" and c["key"] == key]
         assert [(c["column"], c["old"], c["new"]) for c in match] == [(column, old, new)], dataset
         assert match[0]["previous"] is not None
     gone = key_of(removed)
@@ -182,14 +180,10 @@ def test_demo_revisions_are_recorded_for_every_keyed_dataset(demo_warehouse, tmp
 
 @pytest.mark.shared
 @pytest.mark.slow
-def test_a_changed_value_in_the_real_snapshot_is_named_with_key_old_and_new(
-    shared_warehouse, shared_data, tmp_path
-):
+def test_a_changed_value_in_the_real_snapshot_is_named_with_key_old_and_new(shared_warehouse, shared_data, tmp_path):
     """Must show 4: the real files, then the same files with one refugee figure revised."""
     population = raw_rows(shared_data / "unhcr" / "population.csv.gz")
-    target = next(
-        r for r in population if r["year"] == "2023" and r["coo_iso"] == "SYR" and r["coa_iso"] == "DEU"
-    )
+    target = next(r for r in population if r["year"] == "2023" and r["coo_iso"] == "SYR" and r["coa_iso"] == "DEU")
     old = target["refugees"]
     target["refugees"] = str(int(old) + 1)
     mirror = linked_mirror(shared_data, tmp_path / "mirror", {"unhcr/population.csv.gz": population})
@@ -220,12 +214,8 @@ def test_a_changed_value_in_the_real_snapshot_is_named_with_key_old_and_new(
     )
     assert unchanged.pop("population") is False
     assert all(unchanged.values()), unchanged  # every other UNHCR file: same bytes, parse and load skipped
-    world = query(warehouse / "migration.duckdb", "select refugees from marts.world_year where year = 2023")[
-        0
-    ][0]
-    before = query(
-        shared_warehouse / "migration.duckdb", "select refugees from marts.world_year where year = 2023"
-    )
+    world = query(warehouse / "migration.duckdb", "select refugees from marts.world_year where year = 2023")[0][0]
+    before = query(shared_warehouse / "migration.duckdb", "select refugees from marts.world_year where year = 2023")
     assert world == before[0][0] + 1
 
 

@@ -54,9 +54,7 @@ def suite_for(dataset: Dataset) -> list[Expectation]:
     try:
         return module.SUITES[dataset.name]
     except KeyError as exc:
-        raise LookupError(
-            f"no expectation suite for {dataset.source}/{dataset.name} in {module.__file__}"
-        ) from exc
+        raise LookupError(f"no expectation suite for {dataset.source}/{dataset.name} in {module.__file__}") from exc
 
 
 def _published_snapshot(paths: WarehousePaths, dataset: Dataset) -> str | None:
@@ -75,9 +73,7 @@ def _published_snapshot(paths: WarehousePaths, dataset: Dataset) -> str | None:
     return row[0] if row else None
 
 
-def ingest_dataset(
-    dataset: Dataset, context: SourceContext, paths: WarehousePaths, run_id: str
-) -> LoadOutcome:
+def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePaths, run_id: str) -> LoadOutcome:
     """Fetch -> land -> parse -> load into the build database (validation is a separate step)."""
     started = utc_now()
     seconds: dict[str, float] = {}
@@ -101,9 +97,7 @@ def ingest_dataset(
     if not snapshot.files and published_snapshot is not None:
         # Nothing to fetch in this mode (a mirror-only dataset in a live refresh): keep what is published.
         snapshot_id = published_snapshot
-        log.warning(
-            "%s/%s: no raw files in this mode, keeping the published table", dataset.source, dataset.name
-        )
+        log.warning("%s/%s: no raw files in this mode, keeping the published table", dataset.source, dataset.name)
     unchanged = published_snapshot == snapshot_id
     con = connect_build(paths, run_id)
     try:
@@ -123,9 +117,7 @@ def ingest_dataset(
                 frame = dataset.parse(snapshot.files)
             except IngestError as exc:
                 report = quarantine(paths, run_id, snapshot, f"Parse failed\n\n{exc.describe()}\n")
-                raise LoadFailed(
-                    f"{dataset.source}/{dataset.name}: {exc.describe()} (report: {report})"
-                ) from exc
+                raise LoadFailed(f"{dataset.source}/{dataset.name}: {exc.describe()} (report: {report})") from exc
             seconds["parse"] = time.perf_counter() - clock
             clock = time.perf_counter()
             con.register("incoming", frame.to_arrow())
@@ -196,9 +188,7 @@ def check_dataset(dataset: Dataset, paths: WarehousePaths, run_id: str) -> Check
             "select snapshot_id from meta.loads where run_id = ? and source = ? and dataset = ?",
             [run_id, dataset.source, dataset.name],
         ).fetchone()[0]
-        files = con.execute(
-            "select raw_path from meta.snapshots where snapshot_id = ?", [snapshot_id]
-        ).fetchall()
+        files = con.execute("select raw_path from meta.snapshots where snapshot_id = ?", [snapshot_id]).fetchall()
     finally:
         con.close()
     if not report.success:
@@ -213,16 +203,13 @@ def check_dataset(dataset: Dataset, paths: WarehousePaths, run_id: str) -> Check
             report.as_dict(),
         )
         raise LoadFailed(
-            f"{dataset.source}/{dataset.name}: {report.summary()}\n{report.describe_failures()}\n"
-            f"(report: {target})"
+            f"{dataset.source}/{dataset.name}: {report.summary()}\n{report.describe_failures()}\n(report: {target})"
         )
     return report
 
 
 def quarantine(paths: WarehousePaths, run_id: str, snapshot: Snapshot, text: str) -> Path:
-    return quarantine_files(
-        paths, run_id, snapshot.source, snapshot.dataset, [f.path for f in snapshot.files], text
-    )
+    return quarantine_files(paths, run_id, snapshot.source, snapshot.dataset, [f.path for f in snapshot.files], text)
 
 
 def quarantine_files(

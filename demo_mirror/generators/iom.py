@@ -9,7 +9,6 @@ figure for the same round; one incident is split and one carries a negative corr
 ``python -m demo_mirror.generators.iom``.
 """
 
-# ruff: noqa: E501 - the OOXML parts of the minimal workbook are long literal strings
 from __future__ import annotations
 
 import csv
@@ -114,17 +113,13 @@ def dtm_records(rng: random.Random) -> dict[tuple[str, int], list[dict]]:
                     "assessmentType": assessment,
                 }
                 records.setdefault((iso3, 0), []).append({**common, "numPresentIdpInd": by_reason, **tail})
-                for (admin1, code1, admin2s), in_admin1 in zip(
-                    units, _split(by_reason, len(units), rng), strict=True
-                ):
+                for (admin1, code1, admin2s), in_admin1 in zip(units, _split(by_reason, len(units), rng), strict=True):
                     unit1 = {"admin1Name": admin1, "admin1Pcode": code1}
                     records.setdefault((iso3, 1), []).append(
                         {"id": next_id, **common, **unit1, "numPresentIdpInd": in_admin1, **tail}
                     )
                     next_id += 1
-                    for (admin2, code2), in_admin2 in zip(
-                        admin2s, _split(in_admin1, len(admin2s), rng), strict=True
-                    ):
+                    for (admin2, code2), in_admin2 in zip(admin2s, _split(in_admin1, len(admin2s), rng), strict=True):
                         unit2 = {**unit1, "admin2Name": admin2, "admin2Pcode": code2}
                         records.setdefault((iso3, 2), []).append(
                             {"id": next_id, **common, **unit2, "numPresentIdpInd": in_admin2, **tail}
@@ -196,9 +191,7 @@ def mmp_incidents(rng: random.Random, years: range) -> list[dict]:
             elif number == 7:  # a correction: 2 of the missing were later found dead
                 incidents.append({**base, "dead": 9, "missing": -2, "origin": "Unknown", "split": False})
             else:
-                incidents.append(
-                    {**base, "dead": dead, "missing": missing, "origin": "Unknown", "split": False}
-                )
+                incidents.append({**base, "dead": dead, "missing": missing, "origin": "Unknown", "split": False})
             day += timedelta(days=rng.randint(10, 35))
     return incidents
 
@@ -471,9 +464,7 @@ def main() -> None:
         target = OUT / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
-        writer.writerow(
-            [name, len(content), hashlib.sha256(content).hexdigest(), recorded, "illustrative values"]
-        )
+        writer.writerow([name, len(content), hashlib.sha256(content).hexdigest(), recorded, "illustrative values"])
     (OUT / "manifest.csv").write_text(manifest.getvalue())
 
 

@@ -217,9 +217,7 @@ def solution_rows(rng: random.Random) -> list[dict]:
     for year in YEARS:
         for (origin, asylum), base in sorted(CORRIDORS.items()):
             if origin == asylum:
-                rows.append(
-                    {**_identity(year, origin, asylum), "returned_idps": int(base + rng.uniform(1e4, 9e4))}
-                )
+                rows.append({**_identity(year, origin, asylum), "returned_idps": int(base + rng.uniform(1e4, 9e4))})
                 continue
             resettles = asylum in ("DEU", "NLD")
             rows.append(
@@ -243,9 +241,7 @@ def demographic_rows(rng: random.Random) -> list[dict]:
                 continue
             for pop_type in ("REF", "ASY"):
                 for location, loc_type, acc_type in locations:
-                    total = _round_small(
-                        int(base * rng.uniform(0.05, 0.5) / (1 if pop_type == "REF" else 10))
-                    )
+                    total = _round_small(int(base * rng.uniform(0.05, 0.5) / (1 if pop_type == "REF" else 10)))
                     row = {
                         **_identity(year, origin, asylum),
                         "pop_type": pop_type,
@@ -441,9 +437,7 @@ def main() -> None:
         [r for r in demographics if r["year"] < last_year],
         demographic_columns,
     )
-    write_csv_gz(
-        OUT / "demographics.csv.gz", [r for r in demographics if r["year"] == last_year], demographic_columns
-    )
+    write_csv_gz(OUT / "demographics.csv.gz", [r for r in demographics if r["year"] == last_year], demographic_columns)
     write_csv_gz(OUT / "idmc.csv.gz", idmc_rows(random.Random(5)), [*IDENTITY, "total"])
     write_csv_gz(OUT / "unrwa.csv.gz", unrwa_rows(random.Random(6)), [*IDENTITY, "total"])
     write_csv_gz(

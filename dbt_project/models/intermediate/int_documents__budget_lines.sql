@@ -29,7 +29,7 @@ annotated as (
         f.line
     from {{ ref('stg_documents__figures') }} as f
     left join {{ ref('stg_documents__table_rows') }} as t
-        on t.document = f.document and t.annotation_figure_id = f.figure_id
+        on f.document = t.document and f.figure_id = t.annotation_figure_id
     where f.table_name = 'budget_article_year'
 )
 

@@ -3,7 +3,9 @@
 -- protection, year-end stocks); world claims with marts.world_year (UNHCR's Global Trends totals, incl. the
 -- forcibly displaced headline built with IDMC's IDPs and UNRWA's Palestine refugees).
 with claims as (
-    select *, year(period_end) as data_year
+    select
+        *,
+        year(period_end) as data_year
     from {{ ref('stg_documents__figures') }}
     where upper(attributed_source) like '%UNHCR%'
 ),
@@ -31,7 +33,9 @@ world as (
 ),
 
 top5_origins as (
-    select year, sum(refugees_originating) as top5_refugees_originating
+    select
+        year,
+        sum(refugees_originating) as top5_refugees_originating
     from country
     where originating_rank <= 5
     group by year
@@ -67,8 +71,11 @@ select
     end as data_rank,
     case
         when c.metric in ('refugees_hosted', 'refugees_originating')
-            then 'marts.country_year: refugees + oip, ' || case when c.metric = 'refugees_hosted'
-                then 'by country of asylum' else 'by country of origin' end
+            then 'marts.country_year: refugees + oip, ' || case
+                when c.metric = 'refugees_hosted'
+                    then 'by country of asylum'
+                else 'by country of origin'
+            end
         when c.metric = 'asylum_seekers' and c.iso3 is null then 'marts.world_year: asylum_seekers'
         when c.metric = 'other_in_need_of_international_protection' and c.iso3 is null
             then 'marts.world_year: oip'
@@ -78,6 +85,6 @@ select
             then 'marts.country_year: refugees + oip of the five largest origins / marts.world_year refugees + oip'
     end as data_definition
 from claims as c
-left join country as cy on cy.iso3 = c.iso3 and cy.year = c.data_year
-left join world as w on w.year = c.data_year
-left join top5_origins as t on t.year = c.data_year
+left join country as cy on c.iso3 = cy.iso3 and c.data_year = cy.year
+left join world as w on c.data_year = w.year
+left join top5_origins as t on c.data_year = t.year

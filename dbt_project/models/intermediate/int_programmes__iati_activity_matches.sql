@@ -22,13 +22,14 @@ select
     r.pattern
 from activities as a
 inner join rules as r
-    on (r.match_on = 'iati_identifier' and a.iati_identifier = r.pattern)
-    or (
-        r.match_on = 'title_regex'
-        and (
-            regexp_matches(coalesce(a.title_en, ''), r.pattern)
-            or regexp_matches(coalesce(a.title_nl, ''), r.pattern)
-            or regexp_matches(coalesce(a.title, ''), r.pattern)
+    on
+        (r.match_on = 'iati_identifier' and a.iati_identifier = r.pattern)
+        or (
+            r.match_on = 'title_regex'
+            and (
+                regexp_matches(coalesce(a.title_en, ''), r.pattern)
+                or regexp_matches(coalesce(a.title_nl, ''), r.pattern)
+                or regexp_matches(coalesce(a.title, ''), r.pattern)
+            )
         )
-    )
 qualify row_number() over (partition by a.iati_identifier, r.programme_id order by r.match_on, r.pattern) = 1

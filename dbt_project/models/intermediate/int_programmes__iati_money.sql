@@ -61,6 +61,6 @@ from (
     select * from dutch
     union all
     select * from partners
-)
+) as money
 where year is not null
 group by all

@@ -14,13 +14,19 @@ decisions as (
 ),
 
 lodged as (
-    select asylum_iso3 as iso3, year, sum(applied)::bigint as asylum_applications_new
+    select
+        asylum_iso3 as iso3,
+        year,
+        sum(applied)::bigint as asylum_applications_new
     from applications
     group by all
 ),
 
 lodged_by_nationals as (
-    select origin_iso3 as iso3, year, sum(applied)::bigint as asylum_applications_new_originating
+    select
+        origin_iso3 as iso3,
+        year,
+        sum(applied)::bigint as asylum_applications_new_originating
     from applications
     group by all
 ),
@@ -39,11 +45,20 @@ decided as (
 ),
 
 spine as (
-    select iso3, year from lodged
+    select
+        iso3,
+        year
+    from lodged
     union
-    select iso3, year from lodged_by_nationals
+    select
+        iso3,
+        year
+    from lodged_by_nationals
     union
-    select iso3, year from decided
+    select
+        iso3,
+        year
+    from decided
 )
 
 select

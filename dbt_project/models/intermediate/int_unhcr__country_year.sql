@@ -21,13 +21,25 @@ third_party as (
 ),
 
 spine as (
-    select iso3, year from population
+    select
+        iso3,
+        year
+    from population
     union
-    select iso3, year from asylum
+    select
+        iso3,
+        year
+    from asylum
     union
-    select iso3, year from solutions
+    select
+        iso3,
+        year
+    from solutions
     union
-    select iso3, year from third_party
+    select
+        iso3,
+        year
+    from third_party
 )
 
 select

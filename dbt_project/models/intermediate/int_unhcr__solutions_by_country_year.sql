@@ -6,7 +6,10 @@ with solutions as (
 ),
 
 returns as (
-    select origin_iso3 as iso3, year, sum(returned_refugees)::bigint as returned_refugees
+    select
+        origin_iso3 as iso3,
+        year,
+        sum(returned_refugees)::bigint as returned_refugees
     from solutions
     where returned_refugees is not null
     group by all

@@ -12,6 +12,6 @@ select
     b.line,
     t.document_year
 from {{ ref('int_documents__budget_lines') }} as b
-left join {{ ref('stg_documents__figures') }} as f on f.document = b.document and f.figure_id = b.figure_id
-inner join {{ ref('stg_documents__texts') }} as t on t.document = b.document
+left join {{ ref('stg_documents__figures') }} as f on b.document = f.document and b.figure_id = f.figure_id
+inner join {{ ref('stg_documents__texts') }} as t on b.document = t.document
 where b.unit = 'EUR'

@@ -31,4 +31,4 @@ select
     f.annotation_sha256,
     f._snapshot_sha256 as document_sha256
 from {{ ref('stg_documents__figures') }} as f
-inner join {{ ref('stg_documents__texts') }} as t on t.document = f.document
+inner join {{ ref('stg_documents__texts') }} as t on f.document = t.document

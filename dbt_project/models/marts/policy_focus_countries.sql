@@ -13,6 +13,6 @@ select
     min(f.line) as line,
     bool_or(f.ocr_flag is not null) as ocr_flagged
 from {{ ref('stg_documents__figures') }} as f
-inner join {{ ref('stg_documents__texts') }} as t on t.document = f.document
+inner join {{ ref('stg_documents__texts') }} as t on f.document = t.document
 where f.table_name = 'focus_country' and f.iso3 is not null
 group by f.document, coalesce(f.policy_track, 'unspecified'), f.iso3, t.published_date, t.document_year

@@ -17,5 +17,5 @@ select
     f.ocr_flag,
     t.document_year
 from {{ ref('stg_documents__figures') }} as f
-inner join {{ ref('stg_documents__texts') }} as t on t.document = f.document
+inner join {{ ref('stg_documents__texts') }} as t on f.document = t.document
 where f.table_name = 'result_indicator'

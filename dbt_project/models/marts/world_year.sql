@@ -19,13 +19,17 @@ with population as (
 ),
 
 idmc as (
-    select year, sum(conflict_idps)::bigint as idps
+    select
+        year,
+        sum(conflict_idps)::bigint as idps
     from {{ ref('stg_unhcr__idmc') }}
     group by year
 ),
 
 unrwa as (
-    select year, sum(registered_refugees)::bigint as unrwa_refugees
+    select
+        year,
+        sum(registered_refugees)::bigint as unrwa_refugees
     from {{ ref('stg_unhcr__unrwa') }}
     group by year
 ),
@@ -40,7 +44,9 @@ solutions as (
 ),
 
 applications as (
-    select year, sum(applied)::bigint as asylum_applications_new
+    select
+        year,
+        sum(applied)::bigint as asylum_applications_new
     from {{ ref('stg_unhcr__asylum_applications') }}
     where unit = 'P' and application_type = 'N'
     group by year
