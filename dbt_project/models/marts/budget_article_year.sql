@@ -5,13 +5,13 @@
 with planned as (
     select
         article,
-        any_value(article_name) as article_name,
+        article_name,
         year,
         max(amount_eur) as planned_eur,
         list_distinct(list(document)) as documents,
         count(distinct amount_eur) = 1 as readings_agree
     from {{ ref('budget_lines') }}
-    group by article, year
+    group by article, article_name, year
 ),
 
 disbursed as (
