@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import duckdb
@@ -39,14 +38,3 @@ def test_query_returns_rows_on_the_shared_build(shared_warehouse: Path, index: i
     with duckdb.connect(str(shared_warehouse / "migration.duckdb"), read_only=True) as con:
         rows = con.execute(STATEMENTS[index]).fetchall()
     assert rows, f"Q{index + 1} returned no rows on the ../shared/data build"
-
-
-def test_programme_seed_quotes_occur_verbatim_in_their_documents() -> None:
-    with (REPO / "dbt_project" / "seeds" / "programmes.csv").open(encoding="utf-8") as handle:
-        programmes = list(csv.DictReader(handle))
-    assert len({p["programme_id"] for p in programmes}) == len(programmes)
-    for programme in programmes:
-        if not programme["source_document"]:
-            continue
-        text = (REPO / "documents" / "texts" / programme["source_document"]).read_text(encoding="utf-8")
-        assert programme["source_quote"] in text, programme["programme_id"]
