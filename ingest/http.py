@@ -88,6 +88,7 @@ class HttpClient:
             ) from exc
 
     def _get_once(self, url: str, params: dict[str, Any] | None, expect_json: bool) -> RawFile:
+        log.info("GET %s", redact(_full_url(url, params)))
         response = self.session.get(url, params=params, timeout=self.timeout)
         shown = redact(response.url)
         if response.status_code == 429:
