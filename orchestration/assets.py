@@ -74,7 +74,6 @@ def build_dataset_asset(dataset: Dataset) -> AssetsDefinition:
         group_name=dataset.source,
         description=dataset.description,
         kinds={"python", "duckdb"},
-        name=None,
     )
     def _ingest(
         context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource
@@ -115,6 +114,8 @@ def build_dataset_check(dataset: Dataset) -> AssetChecksDefinition:
 
 
 class Translator(DagsterDbtTranslator):
+    """Groups dbt assets by layer (staging, intermediate, marts) in the Dagster UI."""
+
     def get_group_name(self, dbt_resource_props):
         return "dbt_" + dbt_resource_props["fqn"][1] if len(dbt_resource_props["fqn"]) > 2 else "dbt"
 

@@ -1,13 +1,7 @@
 -- Decisions taken during the year (a flow). unit says persons (P) or cases (C): never add the two.
 -- Small values are rounded by UNHCR, so total_decisions can differ from the sum of the four outcomes.
 select
-    year,
-    coo_iso as origin_iso3,
-    coa_iso as asylum_iso3,
-    coo as origin_unhcr_code,
-    coa as asylum_unhcr_code,
-    coo_name as origin_name,
-    coa_name as asylum_name,
+    {{ unhcr_identity() }},
     procedure_type,
     dec_level as decision_level,
     dec_pc as unit,

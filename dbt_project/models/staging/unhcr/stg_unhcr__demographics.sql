@@ -1,13 +1,7 @@
 -- Year-end stocks by sex and age band (wide, as published). All bands 0 with a total means "not
 -- disaggregated", not zero people: is_disaggregated says which rows carry a breakdown.
 select
-    year,
-    coo_iso as origin_iso3,
-    coa_iso as asylum_iso3,
-    coo as origin_unhcr_code,
-    coa as asylum_unhcr_code,
-    coo_name as origin_name,
-    coa_name as asylum_name,
+    {{ unhcr_identity() }},
     pop_type as population_type,
     location,
     loc_type as location_type,
