@@ -2,16 +2,19 @@
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test dev lint docs bench clean
+.PHONY: venv run test dev lint docs bench clean
 
+# uv from PATH, else the uv package of python3 (`python3 -m uv`), installed with pip when missing.
 $(BIN)/maw: pyproject.toml uv.lock
-	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
-	@UV=$$(command -v uv 2>/dev/null || echo "$(UV)"); "$$UV" sync --frozen --quiet
+	@if command -v uv >/dev/null 2>&1; then uv sync --frozen --quiet; else \
+	  python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
+	    || python3 -m pip install --quiet --user uv \
+	    || python3 -m pip install --quiet --user --break-system-packages uv; \
+	  python3 -m uv sync --frozen --quiet; fi
 	@touch $(BIN)/maw
 
 venv: $(BIN)/maw
