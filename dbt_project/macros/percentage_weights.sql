@@ -1,8 +1,9 @@
 {#-
     The two CTEs that turn IATI percentages into weights, shared by the recipient and sector shares:
     given percentages are used as they are; parts without a percentage split what is left of 100 evenly;
-    when no part has a percentage every part weighs the same. `source_cte` needs transaction_key and
-    percentage; the result is a CTE named `weights` with the extra columns parts and weight.
+    when no part has a percentage every part weighs the same; weights are normalised to shares summing to 1.
+    `source_cte` needs transaction_key and percentage; the result is a CTE named `weights` with the extra
+    columns parts, weight and share.
 -#}
 {% macro percentage_weights(source_cte) %}
 weighted as (
@@ -14,7 +15,7 @@ weighted as (
     from {{ source_cte }}
 ),
 
-weights as (
+unnormalised as (
     select
         *,
         case
@@ -23,5 +24,16 @@ weights as (
             else greatest(100.0 - percentage_given, 0.0) / (parts - parts_with_percentage)
         end as weight
     from weighted
+),
+
+weights as (
+    select
+        *,
+        case
+            when sum(weight) over (partition by transaction_key) > 0
+                then weight / sum(weight) over (partition by transaction_key)
+            else 1.0 / parts
+        end as share
+    from unnormalised
 )
 {% endmacro %}

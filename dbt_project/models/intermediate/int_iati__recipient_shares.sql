@@ -51,11 +51,7 @@ select
     recipient_region_code,
     recipient_region_vocabulary,
     recipient_name,
-    case
-        when sum(weight) over (partition by transaction_key) > 0
-            then weight / sum(weight) over (partition by transaction_key)
-        else 1.0 / parts
-    end as recipient_share
+    share as recipient_share
 from weights
 
 union all

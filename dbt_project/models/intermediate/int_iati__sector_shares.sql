@@ -62,11 +62,7 @@ select
     sector_vocabulary,
     sector_code,
     sector_name,
-    case
-        when sum(weight) over (partition by transaction_key) > 0
-            then weight / sum(weight) over (partition by transaction_key)
-        else 1.0 / parts
-    end as sector_share
+    share as sector_share
 from weights
 
 union all
