@@ -23,7 +23,7 @@ SHARED = (REPO / ".." / "shared" / "data").resolve()
 CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from ingest.iati_xml import frames, iter_activities, parse_file
+from ingest.iati.xml import frames, iter_activities, parse_file
 path = Path(sys.argv[1])
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.perf_counter()

@@ -12,7 +12,7 @@ from typing import Any
 
 import pycountry
 
-from ingest.countries import PSEUDO_COUNTRIES
+from ingest.common.countries import PSEUDO_COUNTRIES
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from expectations import (
     rows_between,
     unique_key,
 )
-from ingest.annotations import TABLES
+from ingest.documents.annotations import TABLES
 
 UNIT_PATTERN = r"^(?:EUR|USD|[a-z_]+)$"
 DOCUMENT_KINDS = {"spending_proposal", "letter_to_parliament", "annual_report"}

@@ -20,7 +20,7 @@ from expectations import (
     unique_key,
 )
 from ingest.iati import CODELISTS, reference_codes
-from ingest.iati_xml import SUPPORTED_VERSIONS
+from ingest.iati.xml import SUPPORTED_VERSIONS
 
 CURRENCIES = {c.alpha_3 for c in pycountry.currencies}
 UNFLAGGED = "percentage_issue.isnull()"

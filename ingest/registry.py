@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ingest import countries, documents, fx, iati, iom, unhcr
-from ingest.core import Dataset
+from ingest import documents, fx, iati, iom, unhcr
+from ingest.common import countries
+from ingest.common.source import Dataset
 
 SOURCE_MODULES = (countries, unhcr, iom, documents, fx, iati)
 

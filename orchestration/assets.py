@@ -27,7 +27,7 @@ from dagster import (
 )
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from ingest.core import Dataset
+from ingest.common.source import Dataset
 from ingest.registry import all_datasets
 from orchestration.resources import REPO_ROOT, SourcesResource, WarehouseResource
 from warehouse import loads

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dagster import ConfigurableResource
 
-from ingest.core import Mode, SourceContext
+from ingest.common.source import Mode, SourceContext
 from warehouse import WarehousePaths
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -9,9 +9,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from ingest import countries
-from ingest.core import ParseError, RawFile, land, redact
-from ingest.tabular import cast_checked, read_csv_text
+from ingest.common import countries
+from ingest.common.source import ParseError, RawFile, land, redact
+from ingest.common.tabular import cast_checked, read_csv_text
 from ingest.unhcr import DATASETS
 
 POPULATION = next(d for d in DATASETS if d.name == "population")

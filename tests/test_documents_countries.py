@@ -2,8 +2,8 @@
 
 import pytest
 
-from ingest.annotations import Document, check_figure
-from ingest.countries import UnknownCountry, resolve
+from ingest.common.countries import UnknownCountry, resolve
+from ingest.documents.annotations import Document, check_figure
 
 
 @pytest.mark.parametrize(

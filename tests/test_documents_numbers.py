@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from ingest.dutch_numbers import NotADutchNumber, ocr_reading, parse_dutch, read_header, read_in_context
+from ingest.common.dutch_numbers import NotADutchNumber, ocr_reading, parse_dutch, read_header, read_in_context
 
 
 def read(text: str, token: str):

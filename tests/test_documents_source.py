@@ -11,7 +11,7 @@ import yaml
 
 from expectations.documents import SUITES
 from ingest import documents
-from ingest.core import SourceContext, land
+from ingest.common.source import SourceContext, land
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.annotations import Document
-from ingest.core import ParseError
+from ingest.common.source import ParseError
 from ingest.documents import DOCUMENTS_DIR, collect, corpus, parse_year_columns, table_rows
+from ingest.documents.annotations import Document
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ingest import fx
-from ingest.core import LandedFile, ParseError, SourceContext, land
+from ingest.common.source import LandedFile, ParseError, SourceContext, land
 from tests.conftest import DEMO_MIRROR, Reply
 
 DEMO_RATES = DEMO_MIRROR / "fx" / "eurofxref-hist.csv"

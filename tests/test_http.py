@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from ingest.core import FetchError
-from ingest.http import HttpClient
+from ingest.common.http import HttpClient
+from ingest.common.source import FetchError
 from tests.conftest import Reply
 
 

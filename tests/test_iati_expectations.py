@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from expectations.iati import SUITES
-from ingest.core import LandedFile
+from ingest.common.source import LandedFile
 from ingest.iati import _parse_snapshot
 from tests.conftest import DEMO_MIRROR, run_maw
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from ingest import iati
-from ingest.core import FetchError, SourceContext, land
-from ingest.iati_xml import frames, parse_file
+from ingest.common.source import FetchError, SourceContext, land
+from ingest.iati.xml import frames, parse_file
 from tests.conftest import DEMO_MIRROR, Reply
 
 DUTCH_DEMO = DEMO_MIRROR / "iati" / "minbuza_nl" / "XM-DAC-7_minbuza_nl_demo.xml"

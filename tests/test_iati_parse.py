@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from ingest.core import LandedFile, ParseError
-from ingest.iati_xml import frames, parse_file
+from ingest.common.source import LandedFile, ParseError
+from ingest.iati.xml import frames, parse_file
 from tests.conftest import DEMO_MIRROR
 
 DEMO_FILES = sorted((DEMO_MIRROR / "iati").glob("minbuza_nl/*.xml")) + sorted(
@@ -109,7 +109,7 @@ def test_an_unparseable_date_is_kept_as_text_for_the_suite_to_report(tmp_path: P
 
 def test_memory_stays_bounded_by_one_activity(tmp_path: Path) -> None:
     """After each activity the parser clears what it read: the tree never holds two activities."""
-    from ingest import iati_xml
+    from ingest.iati import xml as iati_xml
 
     body = "\n".join(
         ACTIVITY.format(pct="70", date="2021-01-04", value=str(i)).replace("TEST-1", f"TEST-{i}") for i in range(50)

@@ -10,8 +10,8 @@ import pytest
 from conftest import Reply
 
 from ingest import iom
-from ingest.core import FetchError, land
-from ingest.http import HttpClient
+from ingest.common.http import HttpClient
+from ingest.common.source import FetchError, land
 
 KEY = "s3cret-subscription-key"
 

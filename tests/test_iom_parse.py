@@ -11,7 +11,7 @@ from conftest import DEMO_MIRROR
 
 from expectations.iom import SUITES
 from ingest import iom
-from ingest.core import ParseError, SourceContext, land
+from ingest.common.source import ParseError, SourceContext, land
 
 
 def _load(name: str, mirror: Path, raw: Path):

@@ -13,7 +13,7 @@ import pytest
 from unhcr_helpers import dataset, raw_rows, write_rows
 
 from ingest import unhcr
-from ingest.core import ParseError, SourceContext, land
+from ingest.common.source import ParseError, SourceContext, land
 
 DEMO = SourceContext(mode="demo", mirror_dir=Path(__file__).resolve().parent.parent / "demo_mirror")
 

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from ingest import unhcr
-from ingest.core import FetchError, ParseError, SourceContext, land
+from ingest.common.source import FetchError, ParseError, SourceContext, land
 from warehouse import WarehousePaths, loads
 from warehouse.publish import publish
 

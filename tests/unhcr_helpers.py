@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 from ingest import unhcr
-from ingest.core import Dataset
+from ingest.common.source import Dataset
 
 
 def raw_rows(path: Path) -> list[dict[str, str]]:

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from expectations import CheckReport, Expectation
-from ingest.core import PROVENANCE_COLUMNS, Dataset, IngestError, Snapshot, SourceContext, land, utc_now
+from ingest.common.source import PROVENANCE_COLUMNS, Dataset, IngestError, Snapshot, SourceContext, land, utc_now
 from warehouse import WarehousePaths, meta
 
 log = logging.getLogger("maw.load")

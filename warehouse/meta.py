@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.core import Snapshot
+from ingest.common.source import Snapshot
 
 DDL = """
 create schema if not exists meta;

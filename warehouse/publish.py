@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.core import utc_now
+from ingest.common.source import utc_now
 from warehouse import WarehousePaths, meta
 from warehouse.exports import point_latest, write_exports
 

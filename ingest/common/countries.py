@@ -19,10 +19,10 @@ from pathlib import Path
 import polars as pl
 import pycountry
 
-from ingest.core import Dataset, LandedFile, RawFile, SourceContext
-from ingest.tabular import Schema, cast_checked, read_csv_text
+from ingest.common.source import Dataset, LandedFile, RawFile, SourceContext
+from ingest.common.tabular import Schema, cast_checked, read_csv_text
 
-ALIAS_FILE = Path(__file__).parent / "reference" / "country_aliases.csv"
+ALIAS_FILE = Path(__file__).parents[1] / "reference" / "country_aliases.csv"
 
 # Codes that are not ISO 3166-1 countries but occur in the sources; kept and labelled, never dropped.
 PSEUDO_COUNTRIES: dict[str, str] = {

@@ -34,12 +34,12 @@ from typing import Any
 import polars as pl
 import yaml
 
-from ingest.annotations import AnnotationError, Document, DocumentCheck, check_document, load_annotation
-from ingest.core import Dataset, FetchError, LandedFile, ParseError, RawFile, SourceContext, sha256_bytes
-from ingest.dutch_numbers import parse_dutch, read_header
+from ingest.common.dutch_numbers import parse_dutch, read_header
+from ingest.common.source import Dataset, FetchError, LandedFile, ParseError, RawFile, SourceContext, sha256_bytes
+from ingest.documents.annotations import AnnotationError, Document, DocumentCheck, check_document, load_annotation
 
 SOURCE = "documents"
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 DOCUMENTS_DIR = REPO / "documents"
 CATALOG = "catalog.yml"
 VALUE_TYPE = pl.Decimal(38, 4)
@@ -691,7 +691,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument("--root", type=Path, default=DOCUMENTS_DIR, help="documents directory (default: the repo's)")
     args = parser.parse_args(argv)
     return run_check(args.stems, report=args.report, root=args.root)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

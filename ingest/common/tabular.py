@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
-from ingest.core import LandedFile, ParseError, with_provenance
+from ingest.common.source import LandedFile, ParseError, with_provenance
 
 _BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 Schema = Mapping[str, pl.DataType | type[pl.DataType]]

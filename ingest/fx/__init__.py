@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from ingest.core import (
+from ingest.common.http import HttpClient
+from ingest.common.source import (
     Dataset,
     LandedFile,
     ParseError,
@@ -25,7 +26,6 @@ from ingest.core import (
     read_mirror_file,
     with_provenance,
 )
-from ingest.http import HttpClient
 
 SOURCE = "fx"
 ECB_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"

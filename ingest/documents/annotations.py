@@ -25,8 +25,8 @@ from typing import Any
 import pycountry
 import yaml
 
-from ingest import countries
-from ingest.dutch_numbers import (
+from ingest.common import countries
+from ingest.common.dutch_numbers import (
     NUMBER_TOKEN,
     STATED_UNITS,
     NotADutchNumber,

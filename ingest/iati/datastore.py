@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from ingest.core import FetchError, LandedFile, ParseError, RawFile
-from ingest.http import HttpClient
-from ingest.iati_xml import Rows, _percentage_issue, _percentage_sum, boolean, iso_date
+from ingest.common.http import HttpClient
+from ingest.common.source import FetchError, LandedFile, ParseError, RawFile
+from ingest.iati.xml import Rows, _percentage_issue, _percentage_sum, boolean, iso_date
 
 log = logging.getLogger("maw.iati")
 

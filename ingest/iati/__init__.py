@@ -31,11 +31,11 @@ from pathlib import Path
 import polars as pl
 from lxml import etree
 
-from ingest.core import Dataset, FetchError, LandedFile, ParseError, RawFile, SourceContext, read_mirror_file
-from ingest.http import HttpClient, env_key
-from ingest.iati_datastore import fetch_pages, parse_pages
-from ingest.iati_xml import TABLES, frames, parse_file
-from ingest.tabular import Schema, cast_checked, read_csv_text
+from ingest.common.http import HttpClient, env_key
+from ingest.common.source import Dataset, FetchError, LandedFile, ParseError, RawFile, SourceContext, read_mirror_file
+from ingest.common.tabular import Schema, cast_checked, read_csv_text
+from ingest.iati.datastore import fetch_pages, parse_pages
+from ingest.iati.xml import TABLES, frames, parse_file
 
 log = logging.getLogger("maw.iati")
 
@@ -47,7 +47,7 @@ CODELIST_URL = "https://iatistandard.org/reference_downloads/203/codelists/downl
 DEFAULT_PUBLISHERS = "minbuza_nl,unhcr,iom"
 DEFAULT_DATASTORE_QUERY = f'reporting_org_ref:"{DUTCH_MFA}" OR transaction_provider_org_ref:"{DUTCH_MFA}"'
 MIRROR_FOLDERS = ("iati/minbuza_nl", "iati/partners")
-REFERENCE = Path(__file__).parent / "reference"
+REFERENCE = Path(__file__).parents[1] / "reference"
 CODELIST_FILE = REFERENCE / "iati_codelists.csv"  # the demo mirror's codelists and the suites' code sets
 OVERRIDES_FILE = REFERENCE / "iati_migration_overrides.csv"
 CODELISTS = (

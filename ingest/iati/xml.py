@@ -22,7 +22,7 @@ from pathlib import Path
 import polars as pl
 from lxml import etree
 
-from ingest.core import ParseError
+from ingest.common.source import ParseError
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SUPPORTED_VERSIONS = ("2.01", "2.02", "2.03")

@@ -39,7 +39,8 @@ from datetime import date
 
 import polars as pl
 
-from ingest.core import (
+from ingest.common.http import HttpClient
+from ingest.common.source import (
     Dataset,
     FetchError,
     LandedFile,
@@ -48,8 +49,7 @@ from ingest.core import (
     SourceContext,
     read_mirror_file,
 )
-from ingest.http import HttpClient
-from ingest.tabular import Schema, cast_checked, read_csv_text
+from ingest.common.tabular import Schema, cast_checked, read_csv_text
 
 log = logging.getLogger("maw.unhcr")
 

@@ -21,7 +21,7 @@ from tenacity import (
     stop_after_attempt,
 )
 
-from ingest.core import FetchError, RawFile, redact, utc_now
+from ingest.common.source import FetchError, RawFile, redact, utc_now
 
 log = logging.getLogger("maw.http")
 USER_AGENT = "migration-aid-warehouse/0.1 (+https://github.com/; open data warehouse)"

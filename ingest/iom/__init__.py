@@ -18,7 +18,7 @@ splits a round into rows by reason and origin; HDX CSVs carry an HXL hashtag row
 between vintages; the HAPI file has a BOM and collapsed rows; the MMP JSON has every value as text, a
 thousands separator, HTML entities and the misspelt key ``location_coodinates``; the xlsx has BOMs in a
 few ids, an incident date ``0`` and 13 rows without a date; the CSV export dates read
-``Thu, 01/01/2026 - 12:00``. Country names become ISO3 through ``ingest.countries.resolve``; values that
+``Thu, 01/01/2026 - 12:00``. Country names become ISO3 through ``ingest.common.countries.resolve``; values that
 are not a country (``Mixed/Unknown``) stay null, any other unresolved name fails the expectation suite.
 """
 
@@ -38,10 +38,10 @@ from datetime import date, datetime
 import polars as pl
 import pycountry
 
-from ingest.core import Dataset, FetchError, LandedFile, ParseError, RawFile, SourceContext, read_mirror_file
-from ingest.countries import try_resolve
-from ingest.http import HttpClient, env_key
-from ingest.tabular import Schema, cast_checked
+from ingest.common.countries import try_resolve
+from ingest.common.http import HttpClient, env_key
+from ingest.common.source import Dataset, FetchError, LandedFile, ParseError, RawFile, SourceContext, read_mirror_file
+from ingest.common.tabular import Schema, cast_checked
 
 log = logging.getLogger("maw.iom")
 
