@@ -15,7 +15,8 @@ from expectations import (
     rows_between,
     unique_key,
 )
-from ingest.iom import DTM_KEY, MMP_KEY
+from ingest.iom.dtm import DTM_KEY
+from ingest.iom.mmp import MMP_KEY
 
 
 def _is_null(column: str) -> Expectation:
