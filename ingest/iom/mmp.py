@@ -225,14 +225,7 @@ def _xlsx_rows(landed: LandedFile) -> list[dict[str, str | None]]:
     except (pl.exceptions.PolarsError, OSError, ValueError, zipfile.BadZipFile) as exc:
         raise ParseError(f"not a readable xlsx export: {exc}", file=landed.origin) from exc
     frame = frame.rename({c: c.replace("\ufeff", "").strip() for c in frame.columns})
-    missing = [c for c in MMP_XLSX if c not in frame.columns]
-    if missing:
-        raise ParseError(
-            f"columns missing from the export: {', '.join(missing)}",
-            file=landed.origin,
-            row=1,
-            field=missing[0],
-        )
+    require_columns(frame, list(MMP_XLSX), landed)
     rows = []
     for record in frame.select(list(MMP_XLSX)).iter_rows(named=True):
         row = {column: clean_text(record[name]) for name, column in MMP_XLSX.items()}
