@@ -6,7 +6,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: venv run test dev lint docs bench clean
+.PHONY: venv manifest run test dev lint docs bench clean
 
 # uv from PATH, else the uv package of python3 (`python3 -m uv`), installed with pip when missing.
 $(BIN)/maw: pyproject.toml uv.lock
@@ -19,10 +19,21 @@ $(BIN)/maw: pyproject.toml uv.lock
 
 venv: $(BIN)/maw
 
-run: venv
+# dbt's manifest, from which the Dagster asset graph is built; re-parsed when any dbt file is newer
+# (the same inputs orchestration/manifest.py checks before `maw refresh`). `dagster dev` parses by itself.
+MANIFEST := dbt_project/target/manifest.json
+DBT_INPUTS := $(shell find dbt_project/models dbt_project/macros dbt_project/tests dbt_project/seeds -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.yaml' -o -name '*.csv' \) 2>/dev/null) dbt_project/dbt_project.yml
+
+$(MANIFEST): $(BIN)/maw $(DBT_INPUTS)
+	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
+	@touch $(MANIFEST)
+
+manifest: $(MANIFEST)
+
+run: venv manifest
 	$(BIN)/maw refresh
 
-test: venv
+test: venv manifest
 	$(BIN)/pytest -q
 
 dev: venv
@@ -35,7 +46,7 @@ lint: venv
 	$(BIN)/sqlfluff lint dbt_project/models
 
 # The docs catalog is read from a copy, so the published file stays byte-identical.
-docs: venv
+docs: venv manifest
 	@test -f warehouse/migration.duckdb || $(BIN)/maw refresh
 	mkdir -p dbt_project/target && cp warehouse/migration.duckdb dbt_project/target/docs.duckdb
 	cd dbt_project && MAW_BUILD_DB=$(CURDIR)/dbt_project/target/docs.duckdb ../$(BIN)/dbt docs generate --profiles-dir . --static

@@ -12,6 +12,7 @@ from typing import Any
 
 import pycountry
 
+from ingest.common.columns import TableSchema
 from ingest.common.countries import PSEUDO_COUNTRIES
 
 
@@ -126,6 +127,18 @@ def unique_key(*columns: str) -> Expectation:
 
 def rows_between(min_value: int, max_value: int | None = None) -> Expectation:
     return Expectation("expect_table_row_count_to_be_between", {"min_value": min_value, "max_value": max_value})
+
+
+def basic_expectations(schema: TableSchema) -> list[Expectation]:
+    """What a column declaration says, as expectations: every column there, not-null, allowed values and
+    ranges, and a unique grain (see ``ingest/common/columns.py``)."""
+    return [
+        *columns_exist(*(c.name for c in schema.columns)),
+        *not_null(*schema.not_null()),
+        *(in_set(c.name, c.values) for c in schema.columns if c.values is not None),
+        *(between(c.name, c.min_value, c.max_value) for c in schema.ranged()),
+        unique_key(*schema.key),
+    ]
 
 
 def known_iso3() -> set[str]:

@@ -19,7 +19,7 @@ from expectations import (
     rows_between,
     unique_key,
 )
-from ingest.iati import CODELISTS, reference_codes
+from ingest.iati.codelists import CODELISTS, reference_codes
 from ingest.iati.xml import SUPPORTED_VERSIONS
 
 CURRENCIES = {c.alpha_3 for c in pycountry.currencies}

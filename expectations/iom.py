@@ -1,11 +1,9 @@
 """Suites for IOM datasets (DTM displacement, Missing Migrants): a failing load is quarantined."""
 
-from datetime import date
-
 from expectations import (
     PROVENANCE,
     Expectation,
-    between,
+    basic_expectations,
     columns_exist,
     in_set,
     known_iso3,
@@ -15,7 +13,8 @@ from expectations import (
     rows_between,
     unique_key,
 )
-from ingest.iom import DTM_KEY, MMP_KEY
+from ingest.iom.dtm import DTM_KEY
+from ingest.iom.mmp import MISSING_MIGRANTS
 
 
 def _is_null(column: str) -> Expectation:
@@ -45,24 +44,6 @@ DTM_COLUMNS = (
     "admin1_pcode_iso3",
     "admin2_pcode_iso3",
 )
-MMP_COLUMNS = (
-    "source_format",
-    "vintage",
-    "main_id",
-    "split_number",
-    "incident_year",
-    "dead",
-    "missing",
-    "dead_missing",
-    "incident_dead_missing",
-    "route",
-    "country_of_incident",
-    "country_of_incident_iso3",
-    "unresolved_country_of_incident",
-    "latitude",
-    "longitude",
-)
-
 SUITES = {
     "dtm_idps": [
         *PROVENANCE,
@@ -90,13 +71,8 @@ SUITES = {
     ],
     "missing_migrants": [
         *PROVENANCE,
-        *columns_exist(*MMP_COLUMNS),
-        *not_null("source_format", "vintage", "main_id", "split_number", "incident_year", "dead_missing"),
-        in_set("source_format", {"mmp_xlsx_all_data", "mmp_json_year", "mmp_csv_export"}),
-        # main_id is kept as published: one real 2015 JSON row has the placeholder "it will be included".
-        between("incident_year", 2014, date.today().year),
-        # Rows may carry negative corrections (-13 missing, -1 survivor); no incident may total below zero.
-        *non_negative("incident_dead_missing"),
+        # columns, not-null, source formats, year window, non-negative incident totals, coordinates, grain
+        *basic_expectations(MISSING_MIGRANTS),
         Expectation(
             "expect_column_pair_values_to_be_equal",
             {
@@ -107,9 +83,6 @@ SUITES = {
         ),
         in_set("country_of_incident_iso3", known_iso3()),
         _is_null("unresolved_country_of_incident"),
-        between("latitude", -90, 90),
-        between("longitude", -180, 180),
-        unique_key(*MMP_KEY),
         rows_between(1),
     ],
 }

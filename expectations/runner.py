@@ -7,16 +7,17 @@ through the ``_source_file``/``_source_row`` provenance columns every parsed fra
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import Any
 
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+from ingest.common.settings import quiet_third_party_telemetry
 
-import great_expectations as gx
-import polars as pl
+quiet_third_party_telemetry()  # before Great Expectations is imported
 
-from expectations import CheckReport, Expectation, ExpectationResult, Failure
+import great_expectations as gx  # noqa: E402 (after the telemetry default, on purpose)
+import polars as pl  # noqa: E402
+
+from expectations import CheckReport, Expectation, ExpectationResult, Failure  # noqa: E402
 
 _EXAMPLES = 20
 

@@ -4,10 +4,7 @@ Each factory below is small on purpose: the work is in ``warehouse.loads`` and `
 which ``maw refresh`` reaches through this same job.
 """
 
-import contextlib
-import io
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -27,9 +24,10 @@ from dagster import (
 )
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from ingest.common.settings import hand_build_db_to_dbt
 from ingest.common.source import Dataset
 from ingest.registry import all_datasets
-from orchestration.resources import REPO_ROOT, SourcesResource, WarehouseResource
+from orchestration.resources import REPO_ROOT, SettingsResource, SourcesResource, WarehouseResource
 from warehouse import loads
 from warehouse.publish import publish
 
@@ -38,29 +36,10 @@ DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 DBT_PROJECT = DbtProject(project_dir=REPO_ROOT / "dbt_project", profiles_dir=REPO_ROOT / "dbt_project")
 
 
-def ensure_dbt_manifest(project: DbtProject) -> None:
-    """Parse the dbt project when its manifest is missing or older than any model, macro or YAML file,
-    so the asset graph always matches the models on disk (also outside `dagster dev`)."""
-    manifest = Path(project.manifest_path)
-    inputs = [
-        p
-        for folder in ("models", "macros", "tests", "seeds")
-        for p in (Path(project.project_dir) / folder).rglob("*")
-        if p.suffix in {".sql", ".yml", ".yaml", ".csv"}
-    ] + [Path(project.project_dir) / "dbt_project.yml"]
-    if not manifest.exists() or max(p.stat().st_mtime for p in inputs) > manifest.stat().st_mtime:
-        logging.getLogger("maw.dbt").info("parsing the dbt project")
-        output = io.StringIO()
-        with contextlib.redirect_stdout(output):
-            invocation = DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE).cli(
-                ["parse"], target_path=Path(project.target_path), raise_on_error=False
-            )
-            invocation.wait()
-        if not invocation.is_successful():
-            raise RuntimeError(f"dbt parse failed:\n{output.getvalue()}")
-
-
-ensure_dbt_manifest(DBT_PROJECT)
+# Under `dagster dev` (DAGSTER_IS_DEV_CLI) this parses the project so the asset graph follows the models on
+# disk; everywhere else the manifest comes from `make manifest`, and `maw refresh` refuses a stale one
+# (orchestration/manifest.py).
+DBT_PROJECT.prepare_if_dev()
 
 
 def dataset_key(dataset: Dataset) -> AssetKey:
@@ -76,10 +55,13 @@ def build_dataset_asset(dataset: Dataset) -> AssetsDefinition:
         kinds={"python", "duckdb"},
     )
     def _ingest(
-        context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource
+        context: AssetExecutionContext,
+        settings: SettingsResource,
+        sources: SourcesResource,
+        warehouse: WarehouseResource,
     ) -> MaterializeResult:
         try:
-            outcome = loads.ingest_dataset(dataset, sources.context(), warehouse.paths(), context.run_id)
+            outcome = loads.ingest_dataset(dataset, sources.context(settings), warehouse.paths(), context.run_id)
         except loads.LoadFailed as exc:
             raise Failure(description=str(exc)) from exc
         return MaterializeResult(
@@ -123,7 +105,7 @@ class Translator(DagsterDbtTranslator):
 @dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=Translator())
 def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """``dbt build`` against this run's build database: models and their tests, tests gating."""
-    os.environ["MAW_BUILD_DB"] = str(warehouse.paths().build_db(context.run_id))
+    hand_build_db_to_dbt(str(warehouse.paths().build_db(context.run_id)))
     logging.getLogger("maw.dbt").info("dbt build: staging, intermediate and marts models with their tests")
     yield from dbt.cli(["build"], context=context).stream()
 

@@ -10,7 +10,6 @@ import argparse
 import contextlib
 import json
 import logging
-import os
 import sys
 import time
 from pathlib import Path
@@ -20,6 +19,8 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.table import Table
 
+from ingest.common.settings import quiet_third_party_telemetry
+from orchestration.manifest import manifest_problem
 from warehouse import WarehousePaths
 
 # Wide and unwrapped when not a terminal, so file paths in logs and CI output stay on one line.
@@ -50,6 +51,10 @@ def refresh(args: argparse.Namespace) -> int:
         f"[bold]maw refresh[/bold]: sources from {mode}{' ' + mirror if mirror else ''}, warehouse {paths.root}"
     )
     started = time.perf_counter()
+    stale = manifest_problem()
+    if stale:
+        console.print(f"[red]{stale}[/red] (the Dagster asset graph is read from it)", highlight=False)
+        return 2
 
     from dagster import DagsterEventType
 
@@ -213,7 +218,7 @@ def sql(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    quiet_third_party_telemetry()
     parser = argparse.ArgumentParser(prog="maw", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="show Dagster and dbt logs")
     commands = parser.add_subparsers(dest="command", required=True)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job, in_process_executor
 from dagster_dbt import DbtCliResource
 
+from ingest.common.settings import load_settings
 from orchestration.assets import (
     DATASET_ASSETS,
     DATASET_CHECKS,
@@ -32,16 +31,17 @@ nightly_schedule = ScheduleDefinition(
     name="nightly_refresh_0200_amsterdam",
 )
 
+SETTINGS = load_settings()
+
 defs = Definitions(
     assets=[*DATASET_ASSETS, dbt_models, published_warehouse],
     asset_checks=DATASET_CHECKS,
     jobs=[nightly_refresh],
     schedules=[nightly_schedule],
     resources={
-        "sources": SourcesResource(
-            mode=os.environ.get("MAW_SOURCE_MODE", "demo"), mirror_dir=os.environ.get("MAW_MIRROR_DIR", "")
-        ),
-        "warehouse": WarehouseResource(root=os.environ.get("MAW_WAREHOUSE_DIR", "warehouse")),
+        "settings": SETTINGS,
+        "sources": SourcesResource(mode=SETTINGS.source_mode, mirror_dir=SETTINGS.mirror_dir),
+        "warehouse": WarehouseResource(root=SETTINGS.warehouse_dir),
         "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
     },
 )

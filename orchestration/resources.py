@@ -1,35 +1,40 @@
-"""Resources injected into every asset: where sources are read from, and where the warehouse lives."""
+"""Resources injected into every asset: the settings, where sources are read from, and where the warehouse
+lives. All three are built from ``ingest.common.settings.load_settings`` in ``definitions.py``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, ResourceParam
 
+from ingest.common.settings import Settings
 from ingest.common.source import Mode, SourceContext
 from warehouse import WarehousePaths
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_MIRROR = REPO_ROOT / "demo_mirror"
 
+# Every typed setting (URLs, keys, page sizes, timeouts, year windows, ...), as one resource.
+SettingsResource = ResourceParam[Settings]
+
 
 class SourcesResource(ConfigurableResource):
     """``demo`` reads the mirror shipped in the repo, ``mirror`` a directory laid out like ../shared/data,
-    ``live`` the APIs (keys come from environment variables, see README)."""
+    ``live`` the APIs (keys and URLs come from the settings resource, see README)."""
 
     mode: str = "demo"
     mirror_dir: str = ""
 
-    def context(self) -> SourceContext:
+    def context(self, settings: Settings) -> SourceContext:
         mode: Mode = self.mode  # type: ignore[assignment]
         if mode == "demo":
-            return SourceContext(mode="demo", mirror_dir=DEMO_MIRROR)
+            return SourceContext(mode="demo", mirror_dir=DEMO_MIRROR, config=settings)
         if mode == "mirror":
             if not self.mirror_dir:
                 raise ValueError("mode 'mirror' needs mirror_dir")
-            return SourceContext(mode="mirror", mirror_dir=Path(self.mirror_dir).resolve())
+            return SourceContext(mode="mirror", mirror_dir=Path(self.mirror_dir).resolve(), config=settings)
         if mode == "live":
-            return SourceContext(mode="live")
+            return SourceContext(mode="live", config=settings)
         raise ValueError(f"unknown source mode {self.mode!r} (demo, mirror or live)")
 
 

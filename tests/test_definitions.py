@@ -49,3 +49,14 @@ def _upstream(graph, node: AssetKey, target: AssetKey) -> bool:
         seen.add(key)
         stack.extend(graph.get(key).parent_keys)
     return False
+
+
+def test_definitions_match_the_checked_in_snapshot() -> None:
+    """Assets, checks, jobs and schedules change only on purpose: rewrite the snapshot with
+    ``python -m tests.definitions_snapshot --write`` and review its diff."""
+    from tests.definitions_snapshot import SNAPSHOT, current
+
+    expected, actual = SNAPSHOT.read_text().splitlines(), current().splitlines()
+    assert sorted(set(expected) - set(actual)) == [], "gone from the definitions"
+    assert sorted(set(actual) - set(expected)) == [], "new in the definitions"
+    assert actual == expected

@@ -13,7 +13,7 @@ import pytest
 
 from expectations.iati import SUITES
 from ingest.common.source import LandedFile
-from ingest.iati import _parse_snapshot
+from ingest.iati.activities import _parse_snapshot
 from tests.conftest import DEMO_MIRROR, run_maw
 
 DEMO_FILES = sorted((DEMO_MIRROR / "iati").glob("minbuza_nl/*.xml")) + sorted(

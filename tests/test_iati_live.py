@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest import iati
 from ingest.common.source import FetchError, SourceContext, land
+from ingest.iati import activities as iati_activities
+from ingest.iati import codelists
 from ingest.iati.xml import frames, parse_file
 from tests.conftest import DEMO_MIRROR, Reply
 
@@ -22,9 +23,9 @@ UNHCR_DEMO = DEMO_MIRROR / "iati" / "partners" / "XM-DAC-41121_unhcr_demo.xml"
 
 @pytest.fixture(autouse=True)
 def _fresh(monkeypatch: pytest.MonkeyPatch) -> None:
-    iati._fetched.clear()
-    iati._parsed_xml.clear()
-    iati._datastore_tables.cache_clear()
+    iati_activities._fetched.clear()
+    iati_activities._parsed_xml.clear()
+    iati_activities._datastore_tables.cache_clear()
     monkeypatch.delenv("IATI_API_KEY", raising=False)
     monkeypatch.setenv("MAW_HTTP_BACKOFF", "0.01")
     monkeypatch.setenv("MAW_IATI_RATE_LIMIT_COOLDOWN", "0.05")
@@ -66,13 +67,13 @@ def test_without_a_key_the_registry_lists_the_files_and_they_are_downloaded(fake
     monkeypatch.setenv("MAW_IATI_REGISTRY_URL", f"{fake_server.url}/api/3/action")
     monkeypatch.setenv("MAW_IATI_PUBLISHERS", "minbuza_nl")
     with caplog.at_level(logging.WARNING, logger="maw.iati"):
-        files = iati.fetch_activity_files(SourceContext(mode="live"))
+        files = iati_activities.fetch_activity_files(SourceContext(mode="live"))
     assert "IATI_API_KEY is not set" in caplog.text and "Registry" in caplog.text
     assert [f.name for f in files] == ["minbuza_nl-activities20222023", "minbuza_nl-activities20242025"]
     assert files[0].content == DUTCH_DEMO.read_bytes()
     assert not any("/bz/org.xml" in request[0] for request in fake_server.requests)
     snapshot = land(tmp_path, "iati", "transactions", files)
-    transactions = iati._parse_snapshot(snapshot.files)["transactions"]
+    transactions = iati_activities._parse_snapshot(snapshot.files)["transactions"]
     expected = sum(frames(parse_file(p, str(p)))["transactions"].height for p in (DUTCH_DEMO, UNHCR_DEMO))
     assert transactions.height == expected
     assert set(transactions["_source_file"]) == {
@@ -92,7 +93,7 @@ def test_a_registry_download_cut_off_is_retried(fake_server, monkeypatch):
     fake_server.routes["/bz/minbuza_nl-activities20222023.xml"] = flaky
     monkeypatch.setenv("MAW_IATI_REGISTRY_URL", f"{fake_server.url}/api/3/action")
     monkeypatch.setenv("MAW_IATI_PUBLISHERS", "minbuza_nl")
-    files = iati.fetch_activity_files(SourceContext(mode="live"))
+    files = iati_activities.fetch_activity_files(SourceContext(mode="live"))
     assert len(calls) == 2 and files[0].content == body
 
 
@@ -152,20 +153,21 @@ def test_with_a_key_the_datastore_is_paged_with_backoff_and_replaces_the_registr
     monkeypatch.setenv("MAW_IATI_DATASTORE_URL", f"{fake_server.url}/datastore")
     monkeypatch.setenv("MAW_IATI_REGISTRY_URL", f"{fake_server.url}/never-called")
     monkeypatch.setenv("MAW_IATI_DATASTORE_ROWS", "2")
-    files = iati.fetch_activity_files(SourceContext(mode="live"))
+    files = iati_activities.fetch_activity_files(SourceContext(mode="live"))
     assert len(keys) == 3  # one 429, then two pages of two and one documents
     assert [f.name for f in files] == ["datastore-transaction-page-0001", "datastore-transaction-page-0002"]
     assert all(f.origin.endswith(("start=0&wt=json", "start=2&wt=json")) for f in files)
     assert all("secret-key" not in f.origin for f in files)
     assert not any(r[0].startswith("/never-called") for r in fake_server.requests)
-    tables = iati._parse_snapshot(land(tmp_path, "iati", "transactions", files).files)
+    tables = iati_activities._parse_snapshot(land(tmp_path, "iati", "transactions", files).files)
     transactions = tables["transactions"]
     assert transactions.height == len(DOCS)
     assert transactions["value"].to_list() == [Decimal("1000.5"), Decimal("2000"), Decimal("30")]
     assert transactions["transaction_index"].to_list() == [1, 2, 1]
     # pages are one source dataset, so staging keeps an activity's transactions whatever page they are on
     assert (
-        set(transactions["source_dataset"]) == {iati.DATASTORE_DATASET} and transactions["_source_file"].n_unique() == 2
+        set(transactions["source_dataset"]) == {iati_activities.DATASTORE_DATASET}
+        and transactions["_source_file"].n_unique() == 2
     )
     activities = tables["activities"]
     assert activities["iati_identifier"].to_list() == ["XM-DAC-7-FAKE-1", "XM-DAC-7-FAKE-2"]
@@ -181,18 +183,18 @@ def test_a_refused_key_is_a_clear_error(fake_server, monkeypatch):
     monkeypatch.setenv("IATI_API_KEY", "wrong-key")
     monkeypatch.setenv("MAW_IATI_DATASTORE_URL", f"{fake_server.url}/datastore")
     with pytest.raises(FetchError, match="refused the key"):
-        iati.fetch_activity_files(SourceContext(mode="live"))
+        iati_activities.fetch_activity_files(SourceContext(mode="live"))
 
 
 def test_codelists_are_downloaded_live(fake_server, monkeypatch, shared_data):
-    for name in iati.CODELISTS:
+    for name in codelists.CODELISTS:
         body = (shared_data / "iati" / "codelists" / f"{name}.xml").read_bytes()
         fake_server.routes[f"/codelists/{name}.xml"] = lambda *_a, b=body: Reply(
             body=b, headers={"Content-Type": "text/xml"}
         )
     monkeypatch.setenv("MAW_IATI_CODELIST_URL", f"{fake_server.url}/codelists/{{name}}.xml")
-    files = iati._fetch_codelists(SourceContext(mode="live"))
-    assert [f.name for f in files] == [f"{n}.xml" for n in iati.CODELISTS]
+    files = codelists._fetch_codelists(SourceContext(mode="live"))
+    assert [f.name for f in files] == [f"{n}.xml" for n in codelists.CODELISTS]
 
 
 @pytest.mark.shared
@@ -209,8 +211,8 @@ def test_the_mirrors_datastore_extract_goes_through_the_datastore_path(fake_serv
     monkeypatch.setenv("IATI_API_KEY", "secret-key")
     monkeypatch.setenv("MAW_IATI_DATASTORE_URL", f"{fake_server.url}/datastore")
     monkeypatch.setenv("MAW_IATI_DATASTORE_ROWS", "50")
-    files = iati.fetch_activity_files(SourceContext(mode="live"))
-    transactions = iati._parse_snapshot(land(tmp_path, "iati", "transactions", files).files)["transactions"]
+    files = iati_activities.fetch_activity_files(SourceContext(mode="live"))
+    transactions = iati_activities._parse_snapshot(land(tmp_path, "iati", "transactions", files).files)["transactions"]
     assert transactions.height == len(records)
 
     def dutch_disbursed(rows) -> Decimal:

@@ -122,7 +122,7 @@ def test_memory_stays_bounded_by_one_activity(tmp_path: Path) -> None:
 
 
 def test_iati_dataset_parse_adds_provenance(tmp_path: Path) -> None:
-    from ingest.iati import _table_parser
+    from ingest.iati.activities import _table_parser
 
     path = DEMO_FILES[0]
     landed = LandedFile(

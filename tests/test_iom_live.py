@@ -9,9 +9,10 @@ import logging
 import pytest
 from conftest import Reply
 
-from ingest import iom
 from ingest.common.http import HttpClient
+from ingest.common.settings import load_settings
 from ingest.common.source import FetchError, land
+from ingest.iom import dtm, mmp
 
 KEY = "s3cret-subscription-key"
 
@@ -59,8 +60,8 @@ def fast(monkeypatch) -> HttpClient:
 def _dtm_routes(server, key_seen: list[str]) -> None:
     def guarded(records_for):
         def handler(path, params, headers):
-            key_seen.append(headers.get(iom.KEY_HEADER.lower(), ""))
-            if headers.get(iom.KEY_HEADER.lower()) != KEY:
+            key_seen.append(headers.get(dtm.KEY_HEADER.lower(), ""))
+            if headers.get(dtm.KEY_HEADER.lower()) != KEY:
                 return Reply(401, b'{"statusCode": 401, "message": "Access denied due to invalid subscription key."}')
             return Reply(200, _envelope(records_for(params)))
 
@@ -93,12 +94,12 @@ def test_dtm_with_key_uses_v3_sends_header_and_never_stores_the_key(fake_server,
     seen: list[str] = []
     _dtm_routes(fake_server, seen)
     with caplog.at_level(logging.INFO, logger="maw.iom"):
-        files = iom.fetch_dtm_live(fast)
+        files = dtm.fetch_dtm_live(load_settings().iom, fast)
     assert "DTM API v3" in caplog.text
     assert seen and set(seen) == {KEY}
     assert [f.name for f in files][2:] == [f"dtm/api_v3/displacement-admin{n}-admin0pcode-sdn.json" for n in (0, 1, 2)]
     snapshot = land(tmp_path / "raw", "iom", "dtm_idps", files)
-    frame = iom.parse_dtm(snapshot.files)
+    frame = dtm.parse_dtm(snapshot.files)
     assert frame.group_by("admin_level").agg(idps=frame["idps"].sum()).height == 3
     assert frame.filter(frame["admin_level"] == 0)["idps"].sum() == 1000
     assert set(frame["operation_status"]) == {"Active"}
@@ -113,7 +114,7 @@ def test_dtm_wrong_key_gives_a_clear_401_message(fake_server, fast, monkeypatch)
     monkeypatch.setenv("MAW_DTM_API_URL", f"{fake_server.url}/v3/")
     _dtm_routes(fake_server, [])
     with pytest.raises(FetchError) as error:
-        iom.fetch_dtm_live(fast)
+        dtm.fetch_dtm_live(load_settings().iom, fast)
     message = error.value.describe()
     assert "401" in message and "environment variable" in message
     assert "wrong-key" not in message
@@ -133,7 +134,7 @@ def test_dtm_unsuccessful_envelope_is_an_error(fake_server, fast, monkeypatch):
     )
     fake_server.routes["/v3/displacement/country-list"] = lambda p, q, h: Reply(200, body.encode())
     with pytest.raises(FetchError, match="Please provide either"):
-        iom.fetch_dtm_live(fast)
+        dtm.fetch_dtm_live(load_settings().iom, fast)
 
 
 HDX_CSV = (
@@ -173,10 +174,10 @@ def test_dtm_without_key_falls_back_to_hdx_and_says_so(fake_server, fast, monkey
     fake_server.routes["/api/3/action/package_show"] = lambda p, q, h: Reply(200, json.dumps(package).encode())
     fake_server.routes[csv_path] = lambda p, q, h: Reply(200, HDX_CSV.encode(), {"Content-Type": "text/csv"})
     with caplog.at_level(logging.INFO, logger="maw.iom"):
-        files = iom.fetch_dtm_live(fast)
+        files = dtm.fetch_dtm_live(load_settings().iom, fast)
     assert "DTM_API_KEY is not set" in caplog.text and "HDX" in caplog.text
     assert fake_server.requests[0][1] == {"id": ["global-iom-dtm-from-api"]}
-    frame = iom.parse_dtm(land(tmp_path / "raw", "iom", "dtm_idps", files).files)
+    frame = dtm.parse_dtm(land(tmp_path / "raw", "iom", "dtm_idps", files).files)
     assert frame["source_format"].to_list() == ["hdx_global_csv", "hdx_global_csv"]
     assert frame["admin_level"].to_list() == [0, 1]
     assert frame["_source_row"].to_list() == [3, 4]  # header and HXL row come first
@@ -228,12 +229,13 @@ def test_mmp_json_per_year_with_retry_quirks_and_optional_export(fake_server, fa
 
     fake_server.routes["/global-figures/2015/json"] = year
     fake_server.routes["/global-figures/2016/json"] = year
-    files = iom.fetch_mmp_live(fast)  # the export answers 404 here: a warning, the JSON still loads
+    # the export answers 404 here: a warning, the JSON still loads
+    files = mmp.fetch_mmp_live(load_settings().iom, fast)
     assert [f.name for f in files] == [
         "missing_migrants/api_json/2015-json.json",
         "missing_migrants/api_json/2016-json.json",
     ]
-    frame = iom.parse_mmp(land(tmp_path / "raw", "iom", "missing_migrants", files).files)
+    frame = mmp.parse_mmp(land(tmp_path / "raw", "iom", "missing_migrants", files).files)
     assert frame["dead"].to_list() == [1022, 3]
     assert frame["split_number"].to_list() == [1, 2]
     assert frame["country_of_incident_iso3"].to_list() == ["CIV", "CIV"]

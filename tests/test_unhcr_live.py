@@ -12,11 +12,20 @@ import polars as pl
 import pytest
 
 from ingest import unhcr
+from ingest.common.settings import load_settings
 from ingest.common.source import FetchError, ParseError, SourceContext, land
 from warehouse import WarehousePaths, loads
 from warehouse.publish import publish
 
 LIVE = SourceContext(mode="live")
+
+
+def _fetch_population_pages() -> list:
+    """The paging loop alone, with the client and base URL the settings (the fake server's env) give."""
+    settings = load_settings().unhcr
+    return unhcr.fetch_pages(settings.http.client(), settings.api_url, "population", {}, page_size=10)
+
+
 BASE = "/population/v1/"
 
 
@@ -110,7 +119,7 @@ def test_stops_at_an_empty_page_even_if_max_pages_says_more(api):
         return Reply(200, json.dumps({"page": page, "maxPages": 5, "total": [], "items": items}).encode())
 
     api.routes[BASE + "population/"] = handler
-    raw = unhcr.fetch_pages(unhcr.http_client(), "population", {}, page_size=10)
+    raw = _fetch_population_pages()
     assert len(raw) == 2
     assert len(api.requests) == 2
 
@@ -120,7 +129,7 @@ def test_a_page_longer_than_the_limit_is_an_error_not_a_partial_load(api):
         200, json.dumps({"page": 1, "maxPages": 1, "items": [population_item(n) for n in range(12)]}).encode()
     )
     with pytest.raises(FetchError, match="paging not kept"):
-        unhcr.fetch_pages(unhcr.http_client(), "population", {}, page_size=10)
+        _fetch_population_pages()
 
 
 def _flaky(first_replies: list, then):
@@ -139,7 +148,7 @@ def test_429_waits_the_rate_limit_cooldown_and_500_the_short_backoff(api, caplog
     items = [population_item(n) for n in range(3)]
     api.routes[BASE + "population/"] = _flaky([Reply(429, b"slow down"), Reply(500, b"oops")], paged(items))
     with caplog.at_level(logging.WARNING, logger="maw.http"):
-        raw = unhcr.fetch_pages(unhcr.http_client(), "population", {}, page_size=10)
+        raw = _fetch_population_pages()
     assert len(raw) == 1 and len(api.requests) == 3
     waits = [r.getMessage() for r in caplog.records if r.getMessage().startswith("retrying")]
     assert waits[0].startswith("retrying in 0.3s") and "429" in waits[0]  # the cooldown, not the backoff
@@ -151,7 +160,7 @@ def test_persistent_500_gives_up_with_a_fetch_error(api):
 
     api.routes[BASE + "population/"] = lambda *_: Reply(500, b"down")
     with pytest.raises(FetchError, match="gave up after 3 attempts"):
-        unhcr.fetch_pages(unhcr.http_client(), "population", {}, page_size=10)
+        _fetch_population_pages()
 
 
 def test_timeout_and_truncated_json_are_retried(api, monkeypatch):
@@ -170,7 +179,7 @@ def test_timeout_and_truncated_json_are_retried(api, monkeypatch):
         ],
         good,
     )
-    raw = unhcr.fetch_pages(unhcr.http_client(), "population", {}, page_size=10)
+    raw = _fetch_population_pages()
     assert json.loads(raw[0].content)["items"] == items
     assert len(api.requests) >= 4
 

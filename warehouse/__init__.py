@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,10 @@ class WarehousePaths:
 
     @classmethod
     def from_env(cls) -> WarehousePaths:
-        return cls(Path(os.environ.get("MAW_WAREHOUSE_DIR", "warehouse")).resolve())
+        """``MAW_WAREHOUSE_DIR`` as the settings read it (default ``./warehouse``)."""
+        from ingest.common.settings import load_settings
+
+        return cls(Path(load_settings().warehouse_dir).resolve())
 
     @property
     def raw(self) -> Path:

@@ -1,7 +1,7 @@
 """One country resolver for every source: names in English or Dutch (with or without diacritics) to ISO3.
 
 Names come from pycountry (ISO 3166-1 and its Dutch translation from the iso-codes project) plus a small,
-reviewed alias file (``ingest/reference/country_aliases.csv``) for short forms, UNHCR's and IOM's
+reviewed alias file (``dbt_project/seeds/read_by_ingest/country_aliases.csv``) for short forms, UNHCR's and IOM's
 spellings and OCR damage. A name that resolves to nothing is an error for the caller to report.
 """
 
@@ -10,19 +10,14 @@ from __future__ import annotations
 import csv
 import gettext
 import importlib.metadata
-import io
 import unicodedata
-from collections.abc import Sequence
 from functools import cache
-from pathlib import Path
 
-import polars as pl
 import pycountry
 
-from ingest.common.source import Dataset, LandedFile, RawFile, SourceContext
-from ingest.common.tabular import Schema, cast_checked, read_csv_text
+from ingest.common.source import REVIEWED_CSV_DIR
 
-ALIAS_FILE = Path(__file__).parents[1] / "reference" / "country_aliases.csv"
+ALIAS_FILE = REVIEWED_CSV_DIR / "country_aliases.csv"
 
 # Codes that are not ISO 3166-1 countries but occur in the sources; kept and labelled, never dropped.
 PSEUDO_COUNTRIES: dict[str, str] = {
@@ -115,42 +110,3 @@ def reference_rows() -> list[dict[str, str | None]]:
 
 def library_version() -> str:
     return importlib.metadata.version("pycountry")
-
-
-# --- the reference dataset behind dim_country --------------------------------------------------------
-
-COLUMNS = ("iso3", "iso2", "numeric", "name_en", "name_nl", "official_name_en", "is_pseudo_country")
-
-
-def _fetch(_context: SourceContext) -> list[RawFile]:
-    """The country list comes from the installed library, so every mode gets the same bytes."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(reference_rows())
-    return [
-        RawFile(
-            content=buffer.getvalue().encode(),
-            origin=f"python package pycountry=={library_version()} (ISO 3166-1 with iso-codes nl names)",
-            extension="csv",
-            name="countries.csv",
-        )
-    ]
-
-
-def _parse(files: Sequence[LandedFile]) -> pl.DataFrame:
-    schema: Schema = {**dict.fromkeys(COLUMNS, pl.Utf8), "is_pseudo_country": pl.Boolean}
-    return pl.concat(cast_checked(read_csv_text(landed, COLUMNS), schema, landed, first_row=2) for landed in files)
-
-
-DATASETS = (
-    Dataset(
-        source="reference",
-        name="countries",
-        fetch=_fetch,
-        parse=_parse,
-        key=("iso3",),
-        description="ISO 3166-1 countries with English and Dutch names (pycountry), plus labelled pseudo-codes.",
-        track_changes=False,
-    ),
-)

@@ -1,4 +1,4 @@
-"""One HTTP client for every live source: timeouts, retries with backoff, keys from the environment.
+"""One HTTP client for every live source: timeouts and retries with backoff (keys come from the settings).
 
 Retries cover what real APIs do to a nightly job: 429 (with a longer cool-down, honouring
 ``Retry-After``), 5xx, connection resets, read timeouts and bodies cut off mid-transfer. A 4xx other than
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,9 +141,3 @@ def _extension(response: requests.Response) -> str:
         if needle in kind:
             return extension
     return "bin"
-
-
-def env_key(name: str) -> str | None:
-    """A key from the environment, or None; empty strings count as unset."""
-    value = os.environ.get(name, "").strip()
-    return value or None

@@ -16,15 +16,21 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import polars as pl
 
+if TYPE_CHECKING:
+    from ingest.common.http import HttpClient
+    from ingest.common.settings import HttpSettings, Settings
+
 Mode = Literal["demo", "mirror", "live"]
+# The one home of reviewed CSVs; these are the ones Python reads (the rest are dbt seeds beside them).
+REVIEWED_CSV_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "read_by_ingest"
 PROVENANCE_COLUMNS = ("_source_file", "_source_row", "_snapshot_sha256", "_retrieved_at")
 _SECRET_QUERY = re.compile(r"(?i)([?&](?:api[_-]?key|key|token|subscription[_-]?key)=)[^&]+")
 
@@ -74,10 +80,26 @@ def redact(url: str) -> str:
 
 @dataclass(frozen=True)
 class SourceContext:
-    """Where a refresh reads its sources from."""
+    """Where a refresh reads its sources from, and the settings its live clients are built from.
+
+    Dagster passes the settings of its resource as ``config``; without it, :attr:`settings` is the
+    environment as it is when a fetch runs (what tests pointing a variable at a fake server want).
+    """
 
     mode: Mode
     mirror_dir: Path | None = None
+    config: Settings | None = None
+    http_factory: Callable[[HttpSettings, Mapping[str, str] | None], HttpClient] | None = None
+
+    @property
+    def settings(self) -> Settings:
+        from ingest.common.settings import load_settings  # settings -> http -> this module: import when used
+
+        return self.config if self.config is not None else load_settings()
+
+    def client(self, policy: HttpSettings, headers: Mapping[str, str] | None = None) -> HttpClient:
+        """An HTTP client with ``policy``; a test passes ``http_factory`` to hand out its own."""
+        return self.http_factory(policy, headers) if self.http_factory else policy.client(headers)
 
     def mirror_path(self, relative: str) -> Path:
         if self.mirror_dir is None:
@@ -95,6 +117,10 @@ class RawFile:
     http_status: int | None = None
     retrieved_at: str = field(default_factory=lambda: utc_now())
     name: str | None = None  # a stable logical name within the dataset, e.g. "page-0003" or the file name
+
+    def named(self, name: str, extension: str | None = None) -> RawFile:
+        """The same bytes and provenance under a logical name (and, if given, another extension)."""
+        return replace(self, name=name, extension=extension or self.extension)
 
 
 @dataclass(frozen=True)

@@ -17,18 +17,29 @@ _BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "
 Schema = Mapping[str, pl.DataType | type[pl.DataType]]
 
 
-def read_csv_text(landed: LandedFile, columns: Sequence[str], *, null_values: Sequence[str] = ("",)) -> pl.DataFrame:
-    """Read a (possibly gzipped) CSV as all-text columns, checking the header first."""
-    content = landed.path.read_bytes()
+def read_csv_records(
+    landed: LandedFile, *, null_values: Sequence[str] = ("",), skip_hashtag_row: bool = False
+) -> tuple[pl.DataFrame, int]:
+    """A (possibly gzipped) CSV as all-text columns, with the line number of its first record.
+
+    ``skip_hashtag_row`` drops an HXL hashtag row (``#adm1+code,...``) below the header, as HDX ships it.
+    """
     try:
         frame = pl.read_csv(
-            io.BytesIO(content),
+            io.BytesIO(landed.path.read_bytes()),
             infer_schema=False,
             null_values=list(null_values),
             raise_if_empty=True,
         )
     except (pl.exceptions.PolarsError, UnicodeDecodeError, OSError, EOFError) as exc:
         raise ParseError(f"not a readable CSV: {exc}", file=landed.origin) from exc
+    if skip_hashtag_row and frame.height and str(frame.row(0)[0] or "").startswith("#"):
+        return frame.slice(1), 3
+    return frame, 2
+
+
+def require_columns(frame: pl.DataFrame, columns: Sequence[str], landed: LandedFile) -> None:
+    """Fail on the header line, naming the first missing column and the ones found."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ParseError(
@@ -37,6 +48,12 @@ def read_csv_text(landed: LandedFile, columns: Sequence[str], *, null_values: Se
             row=1,
             field=missing[0],
         )
+
+
+def read_csv_text(landed: LandedFile, columns: Sequence[str], *, null_values: Sequence[str] = ("",)) -> pl.DataFrame:
+    """Read a (possibly gzipped) CSV as all-text columns, checking the header first."""
+    frame, _ = read_csv_records(landed, null_values=null_values)
+    require_columns(frame, columns, landed)
     return frame.select(columns)
 
 

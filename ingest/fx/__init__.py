@@ -10,13 +10,11 @@ parsed). Mirror: ``fx/eurofxref-hist.csv``. The table is long: one row per (date
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from collections.abc import Sequence
 
 import polars as pl
 
-from ingest.common.http import HttpClient
 from ingest.common.source import (
     Dataset,
     LandedFile,
@@ -28,28 +26,14 @@ from ingest.common.source import (
 )
 
 SOURCE = "fx"
-ECB_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
 MEMBER = "eurofxref-hist.csv"
 RATE = pl.Decimal(precision=18, scale=6)
 
 
-def ecb_url() -> str:
-    return os.environ.get("MAW_ECB_URL", ECB_URL)
-
-
 def _fetch(context: SourceContext) -> list[RawFile]:
     if context.mode == "live":
-        raw = HttpClient(backoff=float(os.environ.get("MAW_HTTP_BACKOFF", "1.0"))).get(ecb_url())
-        return [
-            RawFile(
-                content=raw.content,
-                origin=raw.origin,
-                extension="zip",
-                http_status=raw.http_status,
-                retrieved_at=raw.retrieved_at,
-                name="eurofxref-hist.zip",
-            )
-        ]
+        settings = context.settings
+        return [context.client(settings.fx_http).get(settings.fx.ecb_url).named("eurofxref-hist.zip", "zip")]
     return [read_mirror_file(context, f"fx/{MEMBER}", "csv")]
 
 

@@ -107,16 +107,7 @@ def fetch_pages(
         if not isinstance(response, dict) or not isinstance(response.get("docs"), list):
             raise FetchError("no response.docs in the answer; is this the IATI Datastore?", file=raw.origin)
         found = int(response.get("numFound") or 0)
-        pages.append(
-            RawFile(
-                content=raw.content,
-                origin=raw.origin,
-                extension="json",
-                http_status=raw.http_status,
-                retrieved_at=raw.retrieved_at,
-                name=f"datastore-transaction-page-{len(pages) + 1:04d}",
-            )
-        )
+        pages.append(raw.named(f"datastore-transaction-page-{len(pages) + 1:04d}", "json"))
         if not response["docs"]:
             break
         start += len(response["docs"])
@@ -196,7 +187,15 @@ def parse_pages(files: Sequence[LandedFile]) -> dict[LandedFile, Rows]:
 
 
 def _activity(rows: Rows, doc: dict, identifier: str, origin: str, number: int) -> None:
-    issues: list[str | None] = []
+    """The activity-level rows of the first document of an activity (every document repeats them)."""
+    _narrative_rows(rows, doc, identifier, number)
+    _participating_org_rows(rows, doc, identifier, number)
+    recipient_parts, recipient_issues = _recipient_rows(rows, doc, identifier, origin, number)
+    sector_parts, sector_issues = _sector_rows(rows, doc, identifier, origin, number)
+    _activity_row(rows, doc, identifier, number, recipient_parts, sector_parts, [*recipient_issues, *sector_issues])
+
+
+def _narrative_rows(rows: Rows, doc: dict, identifier: str, number: int) -> None:
     for kind in ("title", "description"):
         texts, langs = _list(doc.get(f"{kind}_narrative")), _list(doc.get(f"{kind}_narrative_xml_lang"))
         for position, text in enumerate(texts, start=1):
@@ -211,6 +210,8 @@ def _activity(rows: Rows, doc: dict, identifier: str, origin: str, number: int) 
                 narrative=_str(text),
             )
 
+
+def _participating_org_rows(rows: Rows, doc: dict, identifier: str, number: int) -> None:
     refs, roles = _list(doc.get("participating_org_ref")), _list(doc.get("participating_org_role"))
     types, names = _list(doc.get("participating_org_type")), _list(doc.get("participating_org_narrative"))
     for position, role in enumerate(roles, start=1):
@@ -227,6 +228,12 @@ def _activity(rows: Rows, doc: dict, identifier: str, origin: str, number: int) 
             org_name=_str(names[position - 1]) if len(names) == len(roles) else None,
         )
 
+
+def _recipient_rows(
+    rows: Rows, doc: dict, identifier: str, origin: str, number: int
+) -> tuple[list[Decimal | None], list[str | None]]:
+    """Recipient countries, then regions, from the parallel Datastore arrays; percentages and issues."""
+    issues: list[str | None] = []
     recipient_parts: list[Decimal | None] = []
     position = 0
     countries, country_pcts = _list(doc.get("recipient_country_code")), _list(doc.get("recipient_country_percentage"))
@@ -260,7 +267,14 @@ def _activity(rows: Rows, doc: dict, identifier: str, origin: str, number: int) 
                 percentage=percentage,
                 name=None,
             )
+    return recipient_parts, issues
 
+
+def _sector_rows(
+    rows: Rows, doc: dict, identifier: str, origin: str, number: int
+) -> tuple[dict[str, list[Decimal | None]], list[str | None]]:
+    """Sectors from the parallel Datastore arrays; percentages per vocabulary and issues."""
+    issues: list[str | None] = []
     codes, vocabs, pcts = (
         _list(doc.get("sector_code")),
         _list(doc.get("sector_vocabulary")),
@@ -285,6 +299,18 @@ def _activity(rows: Rows, doc: dict, identifier: str, origin: str, number: int) 
             percentage=percentage,
             name=None,
         )
+    return sector_parts, issues
+
+
+def _activity_row(
+    rows: Rows,
+    doc: dict,
+    identifier: str,
+    number: int,
+    recipient_parts: list[Decimal | None],
+    sector_parts: dict[str, list[Decimal | None]],
+    issues: list[str | None],
+) -> None:
     dac = next((v for v in ("1", "2") if v in sector_parts), None)
     issues += [
         _percentage_issue("recipient countries/regions", recipient_parts),

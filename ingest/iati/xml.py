@@ -241,16 +241,27 @@ def _percentage_issue(label: str, parts: list[Decimal | None]) -> str | None:
 def parse_activity(element: etree._Element, origin: str, version: str) -> Rows:
     """All rows of one ``<iati-activity>`` element."""
     rows = Rows()
-    line = element.sourceline
     identifier = text(element.find("iati-identifier"))
     if identifier is None:
-        raise ParseError("activity without iati-identifier", file=origin, row=line, field="iati-identifier")
+        raise ParseError(
+            "activity without iati-identifier", file=origin, row=element.sourceline, field="iati-identifier"
+        )
     default_lang = (element.get(XML_LANG) or "").lower() or None
-    default_currency = attr(element, "default-currency")
-    reporting = element.find("reporting-org")
-    reporting_ref = attr(reporting, "ref")
-    title = element.find("title")
+    reporting_ref = attr(element.find("reporting-org"), "ref")
+    _narrative_rows(rows, element, identifier, default_lang)
+    _participating_org_rows(rows, element, identifier)
+    recipient_parts = _recipient_rows(rows, element, identifier, None, origin)
+    sector_parts = _sector_rows(rows, element, identifier, None, origin)
+    _marker_and_tag_rows(rows, element, identifier)
+    for index, node in enumerate(element.findall("transaction"), start=1):
+        _transaction(rows, node, index, identifier, reporting_ref, attr(element, "default-currency"), origin)
+    _activity_row(rows, element, identifier, version, default_lang, recipient_parts, sector_parts)
+    return rows
 
+
+def _narrative_rows(rows: Rows, element: etree._Element, identifier: str, default_lang: str | None) -> None:
+    """Every narrative of the title and the descriptions, with its language."""
+    title = element.find("title")
     for kind, items in (
         ("title", [title] if title is not None else []),
         ("description", element.findall("description")),
@@ -268,12 +279,8 @@ def parse_activity(element: etree._Element, origin: str, version: str) -> Rows:
                     narrative=text(node),
                 )
 
-    def description(lang: str) -> str | None:
-        found = [narrative(d, lang, default_lang) for d in element.findall("description")]
-        return "\n\n".join(d for d in found if d) or None
 
-    dates = {attr(d, "type"): iso_date(attr(d, "iso-date")) for d in element.findall("activity-date")}
-
+def _participating_org_rows(rows: Rows, element: etree._Element, identifier: str) -> None:
     for position, org in enumerate(element.findall("participating-org"), start=1):
         rows.add(
             "participating_orgs",
@@ -288,20 +295,30 @@ def parse_activity(element: etree._Element, origin: str, version: str) -> Rows:
             org_name=narrative(org),
         )
 
-    recipient_parts: list[Decimal | None] = []
+
+def _percentage(node: etree._Element, tag: str, transaction_index: int | None, origin: str) -> Decimal | None:
+    """An activity-level split's percentage; transaction-level recipients and sectors carry none."""
+    if transaction_index is not None:
+        return None
+    return decimal(attr(node, "percentage"), origin=origin, line=node.sourceline, field_name=f"{tag}/@percentage")
+
+
+def _recipient_rows(
+    rows: Rows, parent: etree._Element, identifier: str, transaction_index: int | None, origin: str
+) -> list[Decimal | None]:
+    """Recipient countries, then regions, of an activity or one transaction; returns the percentages."""
+    parts: list[Decimal | None] = []
     position = 0
     for kind, tag in (("country", "recipient-country"), ("region", "recipient-region")):
-        for node in element.findall(tag):
+        for node in parent.findall(tag):
             position += 1
-            percentage = decimal(
-                attr(node, "percentage"), origin=origin, line=node.sourceline, field_name=f"{tag}/@percentage"
-            )
-            recipient_parts.append(percentage)
+            percentage = _percentage(node, tag, transaction_index, origin)
+            parts.append(percentage)
             rows.add(
                 "recipients",
                 node.sourceline,
                 iati_identifier=identifier,
-                transaction_index=None,
+                transaction_index=transaction_index,
                 position=position,
                 recipient_kind=kind,
                 code=attr(node, "code"),
@@ -309,31 +326,33 @@ def parse_activity(element: etree._Element, origin: str, version: str) -> Rows:
                 percentage=percentage,
                 name=narrative(node),
             )
+    return parts
 
-    sector_parts: dict[str, list[Decimal | None]] = {}
-    for position, node in enumerate(element.findall("sector"), start=1):
+
+def _sector_rows(
+    rows: Rows, parent: etree._Element, identifier: str, transaction_index: int | None, origin: str
+) -> dict[str, list[Decimal | None]]:
+    """Sectors of an activity or one transaction; returns the percentages per vocabulary."""
+    parts: dict[str, list[Decimal | None]] = {}
+    for position, node in enumerate(parent.findall("sector"), start=1):
         vocabulary = attr(node, "vocabulary") or "1"
-        percentage = decimal(
-            attr(node, "percentage"), origin=origin, line=node.sourceline, field_name="sector/@percentage"
-        )
-        sector_parts.setdefault(vocabulary, []).append(percentage)
+        percentage = _percentage(node, "sector", transaction_index, origin)
+        parts.setdefault(vocabulary, []).append(percentage)
         rows.add(
             "sectors",
             node.sourceline,
             iati_identifier=identifier,
-            transaction_index=None,
+            transaction_index=transaction_index,
             position=position,
             vocabulary=vocabulary,
             code=attr(node, "code"),
             percentage=percentage,
             name=narrative(node),
         )
-    dac_vocabulary = next((v for v in DAC_SECTOR_VOCABULARIES if v in sector_parts), None)
-    issues = [
-        _percentage_issue("recipient countries/regions", recipient_parts),
-        _percentage_issue(f"sectors (vocabulary {dac_vocabulary})", sector_parts.get(dac_vocabulary, [])),
-    ]
+    return parts
 
+
+def _marker_and_tag_rows(rows: Rows, element: etree._Element, identifier: str) -> None:
     for position, node in enumerate(element.findall("policy-marker"), start=1):
         rows.add(
             "policy_markers",
@@ -356,18 +375,39 @@ def parse_activity(element: etree._Element, origin: str, version: str) -> Rows:
             name=narrative(node),
         )
 
-    for index, node in enumerate(element.findall("transaction"), start=1):
-        _transaction(rows, node, index, identifier, reporting_ref, default_currency, origin)
+
+def _activity_row(
+    rows: Rows,
+    element: etree._Element,
+    identifier: str,
+    version: str,
+    default_lang: str | None,
+    recipient_parts: list[Decimal | None],
+    sector_parts: dict[str, list[Decimal | None]],
+) -> None:
+    """The activity itself, with the percentage sums of its recipients and its DAC sectors."""
+    reporting, title = element.find("reporting-org"), element.find("title")
+    dates = {attr(d, "type"): iso_date(attr(d, "iso-date")) for d in element.findall("activity-date")}
+    dac_vocabulary = next((v for v in DAC_SECTOR_VOCABULARIES if v in sector_parts), None)
+    dac_parts = sector_parts.get(dac_vocabulary, []) if dac_vocabulary else []
+    issues = [
+        _percentage_issue("recipient countries/regions", recipient_parts),
+        _percentage_issue(f"sectors (vocabulary {dac_vocabulary})", dac_parts),
+    ]
+
+    def description(lang: str) -> str | None:
+        found = [narrative(d, lang, default_lang) for d in element.findall("description")]
+        return "\n\n".join(d for d in found if d) or None
 
     rows.add(
         "activities",
-        line,
+        element.sourceline,
         iati_identifier=identifier,
         iati_version=version,
-        reporting_org_ref=reporting_ref,
+        reporting_org_ref=attr(reporting, "ref"),
         reporting_org_type=attr(reporting, "type"),
         reporting_org_name=narrative(reporting),
-        default_currency=default_currency,
+        default_currency=attr(element, "default-currency"),
         default_lang=default_lang,
         hierarchy=attr(element, "hierarchy"),
         humanitarian=boolean(attr(element, "humanitarian")),
@@ -388,10 +428,9 @@ def parse_activity(element: etree._Element, origin: str, version: str) -> Rows:
         default_aid_type_code=attr(element.find("default-aid-type"), "code"),
         default_tied_status_code=attr(element.find("default-tied-status"), "code"),
         recipient_percentage_sum=_percentage_sum(recipient_parts),
-        sector_percentage_sum=_percentage_sum(sector_parts.get(dac_vocabulary, [])),
+        sector_percentage_sum=_percentage_sum(dac_parts),
         percentage_issue="; ".join(i for i in issues if i) or None,
     )
-    return rows
 
 
 def _transaction(
@@ -447,34 +486,8 @@ def _transaction(
         tied_status_code=attr(node.find("tied-status"), "code"),
         disbursement_channel_code=attr(node.find("disbursement-channel"), "code"),
     )
-    position = 0
-    for kind, tag in (("country", "recipient-country"), ("region", "recipient-region")):
-        for item in node.findall(tag):
-            position += 1
-            rows.add(
-                "recipients",
-                item.sourceline,
-                iati_identifier=identifier,
-                transaction_index=index,
-                position=position,
-                recipient_kind=kind,
-                code=attr(item, "code"),
-                vocabulary=(attr(item, "vocabulary") or "1") if kind == "region" else None,
-                percentage=None,
-                name=narrative(item),
-            )
-    for position, item in enumerate(node.findall("sector"), start=1):
-        rows.add(
-            "sectors",
-            item.sourceline,
-            iati_identifier=identifier,
-            transaction_index=index,
-            position=position,
-            vocabulary=attr(item, "vocabulary") or "1",
-            code=attr(item, "code"),
-            percentage=None,
-            name=narrative(item),
-        )
+    _recipient_rows(rows, node, identifier, index, origin)
+    _sector_rows(rows, node, identifier, index, origin)
 
 
 def iter_activities(path: Path, origin: str) -> Iterator[Rows]:

@@ -16,10 +16,8 @@ plus ``regions/`` and one ``countries/?unhcr_region=<id>`` listing per bureau) a
 In live mode its fetch logs a warning and returns no files, and ``warehouse.loads`` keeps the published
 flows table (see ``ingest_dataset``); a live refresh never invents or empties it.
 
-Live settings (environment): ``MAW_UNHCR_API_URL`` (base URL; tests point it at a local fake server),
-``MAW_UNHCR_YEAR_FROM``/``MAW_UNHCR_YEAR_TO`` (always sent together), ``MAW_UNHCR_PAGE_SIZE`` (10,000),
-``MAW_UNHCR_TIMEOUT`` (s), ``MAW_UNHCR_ATTEMPTS``, ``MAW_UNHCR_BACKOFF`` (first wait, doubled per retry)
-and ``MAW_UNHCR_RATE_LIMIT_COOLDOWN`` (the longer wait after a 429). The API needs no key.
+Live settings: ``UnhcrSettings`` in ``ingest/common/settings.py`` (base URL, year window, page size,
+timeout, attempts, backoff, 429 cool-down), reached as ``context.settings.unhcr``. The API needs no key.
 
 Quirks handled on purpose (see ``../shared/data/unhcr/README.md``): the API's ``"-"`` and the CSV's
 empty cell both become NULL (not 0); ``"0"`` strings become 0; every column is typed explicitly (``oip``
@@ -32,14 +30,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 import polars as pl
 
 from ingest.common.http import HttpClient
+from ingest.common.settings import UnhcrSettings
 from ingest.common.source import (
     Dataset,
     FetchError,
@@ -54,9 +51,6 @@ from ingest.common.tabular import Schema, cast_checked, read_csv_text
 log = logging.getLogger("maw.unhcr")
 
 SOURCE = "unhcr"
-API_URL = "https://api.unhcr.org/population/v1/"
-FIRST_YEAR = 1951
-PAGE_SIZE = 10_000
 
 IDENTITY: Schema = {
     "year": pl.Int32,
@@ -102,37 +96,13 @@ class Endpoint:
         return {**IDENTITY, **self.values} if self.identity else dict(self.values)
 
 
-def api_url() -> str:
-    return os.environ.get("MAW_UNHCR_API_URL", API_URL).rstrip("/") + "/"
-
-
-def year_bounds() -> tuple[int, int]:
-    """Both bounds, always: the API silently ignores a lone bound and returns everything."""
-    year_from = int(os.environ.get("MAW_UNHCR_YEAR_FROM", FIRST_YEAR))
-    year_to = int(os.environ.get("MAW_UNHCR_YEAR_TO", date.today().year))
-    return year_from, year_to
-
-
-def http_client() -> HttpClient:
-    """The live client; timeout, attempts, backoff and the 429 cool-down can be set from the environment."""
-    return HttpClient(
-        timeout=float(os.environ.get("MAW_UNHCR_TIMEOUT", 120)),
-        attempts=int(os.environ.get("MAW_UNHCR_ATTEMPTS", 5)),
-        backoff=float(os.environ.get("MAW_UNHCR_BACKOFF", 2)),
-        rate_limit_cooldown=float(os.environ.get("MAW_UNHCR_RATE_LIMIT_COOLDOWN", 60)),
-    )
-
-
-def page_size() -> int:
-    return int(os.environ.get("MAW_UNHCR_PAGE_SIZE", PAGE_SIZE))
-
-
 def fetch_pages(
     client: HttpClient,
+    base_url: str,
     endpoint: str,
     params: dict[str, str],
     *,
-    page_size: int = PAGE_SIZE,
+    page_size: int,
     label: str | None = None,
 ) -> list[RawFile]:
     """Every page of one endpoint, 1..maxPages, stopping early on an empty page.
@@ -140,7 +110,7 @@ def fetch_pages(
     A page longer than ``limit``, or a page shorter than ``limit`` before the last one, means the API did
     not honour the paging parameters; that is an error, not a partial load.
     """
-    url = api_url() + endpoint.strip("/") + "/"
+    url = base_url.rstrip("/") + "/" + endpoint.strip("/") + "/"
     pages: list[RawFile] = []
     page, max_pages = 1, 1
     while page <= max_pages:
@@ -158,27 +128,18 @@ def fetch_pages(
                 f"page {page} of {max_pages} has {len(items)} items for limit={page_size}: paging not kept",
                 file=raw.origin,
             )
-        pages.append(
-            RawFile(
-                content=raw.content,
-                origin=raw.origin,
-                extension="json",
-                http_status=raw.http_status,
-                retrieved_at=raw.retrieved_at,
-                name=f"{label or endpoint}-page-{page:04d}",
-            )
-        )
+        pages.append(raw.named(f"{label or endpoint}-page-{page:04d}", "json"))
         if not items:
             break
         page += 1
     return pages
 
 
-def _fetch_countries_live(client: HttpClient) -> list[RawFile]:
+def _fetch_countries_live(client: HttpClient, settings: UnhcrSettings) -> list[RawFile]:
     """The code list, the bureaus, and each bureau's member list (the only way the API says who is where)."""
-    size = page_size()
-    files = fetch_pages(client, "countries", {"cf_type": "ISO"}, page_size=size, label="countries")
-    regions = fetch_pages(client, "regions", {"cf_type": "ISO"}, page_size=size, label="regions")
+    base, size = settings.api_url, settings.page_size
+    files = fetch_pages(client, base, "countries", {"cf_type": "ISO"}, page_size=size, label="countries")
+    regions = fetch_pages(client, base, "regions", {"cf_type": "ISO"}, page_size=size, label="regions")
     files += regions
     for region in _json_items(regions):
         region_id = str(region.get("id", "")).strip()
@@ -186,6 +147,7 @@ def _fetch_countries_live(client: HttpClient) -> list[RawFile]:
             raise FetchError(f"regions/ returned a region without a numeric id: {region!r}", file=regions[0].origin)
         files += fetch_pages(
             client,
+            base,
             "countries",
             {"cf_type": "ISO", "unhcr_region": region_id},
             page_size=size,
@@ -209,19 +171,19 @@ def _fetcher(spec: Endpoint):
                 spec.name,
             )
             return []
-        client = http_client()
+        settings = context.settings.unhcr
+        client = context.client(settings.http)
         if spec.name == "countries":
-            return _fetch_countries_live(client)
+            return _fetch_countries_live(client, settings)
         params = {"cf_type": "ISO", **dict(spec.extra_params)}
-        if spec.identity:
-            year_from, year_to = year_bounds()
+        if spec.identity:  # both bounds, always: the API silently ignores a lone bound and returns everything
             params |= {
                 "coo_all": "true",
                 "coa_all": "true",
-                "yearFrom": str(year_from),
-                "yearTo": str(year_to),
+                "yearFrom": str(settings.year_from),
+                "yearTo": str(settings.year_to),
             }
-        return fetch_pages(client, spec.endpoint, params, page_size=page_size())
+        return fetch_pages(client, settings.api_url, spec.endpoint, params, page_size=settings.page_size)
 
     return fetch
 
