@@ -1,5 +1,5 @@
 -- Year-end stocks by sex and age band (wide, as published). All bands 0 with a total means "not
--- disaggregated", not zero people: is_disaggregated says which rows carry a breakdown.
+-- disaggregated", not zero people (fct_demographics_sex_age keeps only the rows with a breakdown).
 with source as (
     select * from {{ source('unhcr', 'demographics') }}
 ),
@@ -26,7 +26,6 @@ renamed as (
         m_other,
         m_total,
         total,
-        (f_total + m_total) > 0 as is_disaggregated,
         _source_file,
         _source_row,
         _snapshot_sha256,
