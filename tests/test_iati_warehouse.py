@@ -67,7 +67,7 @@ def test_every_activity_and_transaction_is_loaded(loaded) -> None:
     activities, transactions = _counts(mirror)
     assert query(database, "select count(*) from raw_iati.activities") == [(activities,)]
     assert query(database, "select count(*) from raw_iati.transactions") == [(transactions,)]
-    assert query(database, "select count(*) from staging.stg_iati__transactions") == [(transactions,)]
+    assert query(database, "select count(*) from intermediate.int_iati__transactions_of_record") == [(transactions,)]
     assert query(database, "select count(distinct transaction_key) from marts.oda_transactions") == [(transactions,)]
 
 
@@ -149,8 +149,8 @@ def test_partner_incoming_funds_from_the_netherlands_are_traceable_but_not_dutch
 def test_partner_links_resolve_to_the_dutch_activity(demo_warehouse: Path) -> None:
     rows = query(
         demo_warehouse / "migration.duckdb",
-        """select t.provider_activity_id, a.reporting_org_ref from staging.stg_iati__transactions t
-           left join staging.stg_iati__activities a on a.iati_identifier = t.provider_activity_id
+        """select t.provider_activity_id, a.reporting_org_ref from intermediate.int_iati__transactions_of_record t
+           left join intermediate.int_iati__activities_of_record a on a.iati_identifier = t.provider_activity_id
            where t.provider_org_ref = 'XM-DAC-7' and t.reporting_org_ref != 'XM-DAC-7'""",
     )
     assert rows and all(reporting == NL for _, reporting in rows)

@@ -134,10 +134,9 @@ def test_recognition_rates_use_persons_only(shared_warehouse, shared_data):
 
 @pytest.mark.shared
 def _marts_yaml_text() -> str:
-    """Every model and column description of the marts YAML, whitespace folded as YAML reads it."""
-    models = yaml.safe_load(
-        (Path(__file__).resolve().parent.parent / "dbt_project/models/marts/_marts__models.yml").read_text()
-    )["models"]
+    """Every model and column description of the marts' YAMLs (one per model), whitespace folded as YAML reads it."""
+    marts = Path(__file__).resolve().parent.parent / "dbt_project/models/marts"
+    models = [m for path in sorted(marts.glob("*.yml")) for m in yaml.safe_load(path.read_text())["models"]]
     texts = [m.get("description", "") for m in models]
     texts += [c.get("description", "") for m in models for c in m.get("columns", [])]
     return " ".join(" ".join(texts).split())

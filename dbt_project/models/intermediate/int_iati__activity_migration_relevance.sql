@@ -6,14 +6,14 @@
 --   keyword:      a programme name or migration term, whole word, in the title or a description (en/nl);
 -- and a reviewed override (ingest/reference/iati_migration_overrides.csv) has the last word.
 with activities as (
-    select iati_identifier from {{ ref('stg_iati__activities') }}
+    select iati_identifier from {{ ref('int_iati__activities_of_record') }}
 ),
 
 dac_sectors as (
     select
         iati_identifier,
         sector_code
-    from {{ ref('stg_iati__sectors') }}
+    from {{ ref('int_iati__sectors_of_record') }}
     where sector_vocabulary = '1'
 ),
 
@@ -40,7 +40,7 @@ texts as (
         iati_identifier,
         lower(string_agg(case when element = 'title' then narrative end, ' ')) as titles,
         lower(string_agg(narrative, ' ')) as all_text
-    from {{ ref('stg_iati__narratives') }}
+    from {{ ref('int_iati__narratives_of_record') }}
     group by iati_identifier
 ),
 

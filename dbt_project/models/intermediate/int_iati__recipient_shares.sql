@@ -7,11 +7,11 @@ with transactions as (
         transaction_key,
         iati_identifier,
         transaction_index
-    from {{ ref('stg_iati__transactions') }}
+    from {{ ref('int_iati__transactions_of_record') }}
 ),
 
 recipients as (
-    select * from {{ ref('stg_iati__recipients') }}
+    select * from {{ ref('int_iati__recipients_of_record') }}
 ),
 
 transaction_level as (

@@ -7,11 +7,11 @@ with transactions as (
         transaction_key,
         iati_identifier,
         transaction_index
-    from {{ ref('stg_iati__transactions') }}
+    from {{ ref('int_iati__transactions_of_record') }}
 ),
 
 sectors as (
-    select * from {{ ref('stg_iati__sectors') }}
+    select * from {{ ref('int_iati__sectors_of_record') }}
     where sector_vocabulary in ('1', '2')
 ),
 

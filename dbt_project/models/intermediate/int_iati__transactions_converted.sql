@@ -2,7 +2,7 @@
 -- when no value-date is given), or of the last ECB publication day before it (as-of join). A rate older
 -- than 7 days is not used: the values stay null and fx_status says why.
 with transactions as (
-    select * from {{ ref('stg_iati__transactions') }}
+    select * from {{ ref('int_iati__transactions_of_record') }}
 ),
 
 rates as (

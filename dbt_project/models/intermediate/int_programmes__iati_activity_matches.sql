@@ -7,7 +7,7 @@ with activities as (
         title,
         title_en,
         title_nl
-    from {{ ref('stg_iati__activities') }}
+    from {{ ref('int_iati__activities_of_record') }}
     where is_nl_mfa_reported
 ),
 

@@ -1,9 +1,9 @@
 -- UNHCR demographics in long form: one row per stock row x sex x age band, for rows that carry a sex
--- breakdown only (is_disaggregated). Rows without a breakdown keep their total in stg_unhcr__demographics;
+-- breakdown only (f_total + m_total > 0). Rows without a breakdown keep their total in stg_unhcr__demographics;
 -- their all-zero bands mean "not disaggregated" and are not repeated here as zero people.
 with demographics as (
     select * from {{ ref('stg_unhcr__demographics') }}
-    where is_disaggregated
+    where (f_total + m_total) > 0
 ),
 
 long as (

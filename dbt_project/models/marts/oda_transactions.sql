@@ -60,5 +60,5 @@ select
     a._snapshot_sha256,
     a._retrieved_at
 from {{ ref('int_iati__transaction_allocations') }} as a
-inner join {{ ref('stg_iati__activities') }} as act on a.iati_identifier = act.iati_identifier
+inner join {{ ref('int_iati__activities_of_record') }} as act on a.iati_identifier = act.iati_identifier
 left join {{ ref('int_iati__activity_migration_relevance') }} as m on a.iati_identifier = m.iati_identifier

@@ -6,7 +6,7 @@ with activities as (
         any_value(title_en) as title_en,
         any_value(title_nl) as title_nl,
         any_value(title) as title
-    from {{ ref('stg_iati__activities') }}
+    from {{ ref('int_iati__activities_of_record') }}
     where is_nl_mfa_reported
     group by iati_identifier
 ),

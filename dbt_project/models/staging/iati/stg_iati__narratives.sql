@@ -1,14 +1,22 @@
--- Titles and descriptions in every published language (lower-case language codes).
-select
-    n.iati_identifier,
-    n.element,
-    n.description_type,
-    n.position,
-    n.lang,
-    n.narrative,
-    n._source_file,
-    n._source_row,
-    n._snapshot_sha256
-from {{ source('iati', 'narratives') }} as n
-inner join {{ ref('stg_iati__activities') }} as a
-    on n.iati_identifier = a.iati_identifier and n.source_dataset = a.source_dataset
+-- Titles and descriptions in every published language, per raw file.
+with source as (
+    select * from {{ source('iati', 'narratives') }}
+),
+
+renamed as (
+    select
+        iati_identifier,
+        element,
+        description_type,
+        position,
+        lang,
+        narrative,
+        source_dataset,
+        _source_file,
+        _source_row,
+        _snapshot_sha256,
+        _retrieved_at
+    from source
+)
+
+select * from renamed

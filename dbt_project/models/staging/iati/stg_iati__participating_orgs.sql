@@ -1,26 +1,24 @@
--- Who funds, is accountable for, extends and implements each activity (implementers often lack a ref).
-with roles as (
+-- Participating organisations with their role codes, per raw file.
+with source as (
+    select * from {{ source('iati', 'participating_orgs') }}
+),
+
+renamed as (
     select
-        code,
-        name
-    from {{ ref('stg_iati__codelists') }}
-    where codelist = 'OrganisationRole'
+        iati_identifier,
+        position,
+        role_code,
+        org_ref,
+        org_type,
+        org_name,
+        org_activity_id,
+        crs_channel_code,
+        source_dataset,
+        _source_file,
+        _source_row,
+        _snapshot_sha256,
+        _retrieved_at
+    from source
 )
 
-select
-    p.iati_identifier,
-    p.position,
-    p.role_code,
-    r.name as role_name,
-    p.org_ref,
-    p.org_type,
-    p.org_name,
-    p.org_activity_id,
-    p.crs_channel_code,
-    p._source_file,
-    p._source_row,
-    p._snapshot_sha256
-from {{ source('iati', 'participating_orgs') }} as p
-inner join {{ ref('stg_iati__activities') }} as a
-    on p.iati_identifier = a.iati_identifier and p.source_dataset = a.source_dataset
-left join roles as r on p.role_code = r.code
+select * from renamed

@@ -1,14 +1,22 @@
--- Policy markers (vocabulary 1: OECD DAC CRS) with significance 0 not targeted .. 4 explicit primary objective.
-select
-    m.iati_identifier,
-    m.position,
-    m.vocabulary,
-    m.code,
-    m.significance,
-    m.name,
-    m._source_file,
-    m._source_row,
-    m._snapshot_sha256
-from {{ source('iati', 'policy_markers') }} as m
-inner join {{ ref('stg_iati__activities') }} as a
-    on m.iati_identifier = a.iati_identifier and m.source_dataset = a.source_dataset
+-- Policy markers (vocabulary 1: OECD DAC CRS) with their significance, per raw file.
+with source as (
+    select * from {{ source('iati', 'policy_markers') }}
+),
+
+renamed as (
+    select
+        iati_identifier,
+        position,
+        vocabulary,
+        code,
+        significance,
+        name,
+        source_dataset,
+        _source_file,
+        _source_row,
+        _snapshot_sha256,
+        _retrieved_at
+    from source
+)
+
+select * from renamed

@@ -1,46 +1,24 @@
--- Recipient countries (ISO 3166-1 alpha-2 in IATI, resolved to ISO3) and regions, activity- or transaction-level.
-with countries as (
-    select
-        iso2,
-        iso3
-    from {{ ref('stg_reference__countries') }}
-    where iso2 is not null
-    union all
-    select
-        'XK' as iso2,
-        'XKX' as iso3  -- Kosovo: IATI's Country codelist uses XK, ISO 3166-1 has no code
+-- Recipient countries (ISO2 as in IATI) and regions, activity- or transaction-level, per raw file.
+with source as (
+    select * from {{ source('iati', 'recipients') }}
 ),
 
-names as (
+renamed as (
     select
-        codelist,
-        code,
-        name
-    from {{ ref('stg_iati__codelists') }}
-    where codelist in ('Country', 'Region')
+        iati_identifier,
+        transaction_index,
+        position,
+        recipient_kind,
+        code as recipient_code,
+        vocabulary as recipient_vocabulary,
+        percentage,
+        name as recipient_narrative,
+        source_dataset,
+        _source_file,
+        _source_row,
+        _snapshot_sha256,
+        _retrieved_at
+    from source
 )
 
-select
-    r.iati_identifier,
-    r.transaction_index,
-    case when r.transaction_index is null then 'activity' else 'transaction' end as recipient_level,
-    r.position,
-    r.recipient_kind,
-    case when r.recipient_kind = 'country' then r.code end as recipient_country_code,
-    case when r.recipient_kind = 'country' then c.iso3 end as recipient_iso3,
-    case when r.recipient_kind = 'region' then r.code end as recipient_region_code,
-    r.vocabulary as recipient_region_vocabulary,
-    r.percentage,
-    coalesce(n.name, r.name) as recipient_name,
-    r._source_file,
-    r._source_row,
-    r._snapshot_sha256
-from {{ source('iati', 'recipients') }} as r
-inner join {{ ref('stg_iati__activities') }} as a
-    on r.iati_identifier = a.iati_identifier and r.source_dataset = a.source_dataset
-left join countries as c on r.recipient_kind = 'country' and c.iso2 = upper(r.code)
-left join names as n
-    on
-        r.code = n.code
-        and n.codelist = case when r.recipient_kind = 'country' then 'Country' else 'Region' end
-        and (r.recipient_kind = 'country' or r.vocabulary = '1')
+select * from renamed

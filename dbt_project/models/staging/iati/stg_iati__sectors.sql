@@ -1,31 +1,23 @@
--- Sectors of every vocabulary; DAC codes (vocabulary 1: 5-digit, 2: 3-digit) named from the codelists,
--- never from the publisher's narrative (which can disagree with the code).
-with names as (
+-- Sectors of every vocabulary, activity- or transaction-level, per raw file.
+with source as (
+    select * from {{ source('iati', 'sectors') }}
+),
+
+renamed as (
     select
-        codelist,
-        code,
-        name
-    from {{ ref('stg_iati__codelists') }}
-    where codelist in ('Sector', 'SectorCategory')
+        iati_identifier,
+        transaction_index,
+        position,
+        vocabulary as sector_vocabulary,
+        code as sector_code,
+        percentage,
+        name as sector_narrative,
+        source_dataset,
+        _source_file,
+        _source_row,
+        _snapshot_sha256,
+        _retrieved_at
+    from source
 )
 
-select
-    s.iati_identifier,
-    s.transaction_index,
-    case when s.transaction_index is null then 'activity' else 'transaction' end as sector_level,
-    s.position,
-    s.vocabulary as sector_vocabulary,
-    s.code as sector_code,
-    s.percentage,
-    n.name as sector_name,
-    s.name as sector_narrative,
-    s._source_file,
-    s._source_row,
-    s._snapshot_sha256
-from {{ source('iati', 'sectors') }} as s
-inner join {{ ref('stg_iati__activities') }} as a
-    on s.iati_identifier = a.iati_identifier and s.source_dataset = a.source_dataset
-left join names as n
-    on
-        s.code = n.code
-        and n.codelist = case s.vocabulary when '1' then 'Sector' when '2' then 'SectorCategory' end
+select * from renamed

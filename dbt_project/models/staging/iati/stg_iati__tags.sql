@@ -1,13 +1,21 @@
--- Tags (SDG targets, publisher keywords such as COVID-19).
-select
-    t.iati_identifier,
-    t.position,
-    t.vocabulary,
-    t.code,
-    t.name,
-    t._source_file,
-    t._source_row,
-    t._snapshot_sha256
-from {{ source('iati', 'tags') }} as t
-inner join {{ ref('stg_iati__activities') }} as a
-    on t.iati_identifier = a.iati_identifier and t.source_dataset = a.source_dataset
+-- Tags (SDG targets, publisher keywords such as COVID-19), per raw file.
+with source as (
+    select * from {{ source('iati', 'tags') }}
+),
+
+renamed as (
+    select
+        iati_identifier,
+        position,
+        vocabulary,
+        code,
+        name,
+        source_dataset,
+        _source_file,
+        _source_row,
+        _snapshot_sha256,
+        _retrieved_at
+    from source
+)
+
+select * from renamed

@@ -1,17 +1,25 @@
 -- UNHCR's code list: joins UNHCR codes to ISO3. The list says XXX for "Unknown" where every data table says
 -- UNK, and has no ISO code for Tibetan (the data tables use TIB); both are aligned here, originals kept.
-select
-    unhcr_code,
-    case
-        when iso_code = 'XXX' then 'UNK'
-        when iso_code is null and unhcr_code = 'TIB' then 'TIB'
-        else iso_code
-    end as iso3,
-    iso_code as iso_code_source,
-    name,
-    unhcr_region,
-    unsd_region,
-    unsd_subregion,
-    nullif(unsd_imregion, '') as unsd_intermediate_region,
-    _snapshot_sha256
-from {{ source('unhcr', 'countries') }}
+with source as (
+    select * from {{ source('unhcr', 'countries') }}
+),
+
+renamed as (
+    select
+        unhcr_code,
+        case
+            when iso_code = 'XXX' then 'UNK'
+            when iso_code is null and unhcr_code = 'TIB' then 'TIB'
+            else iso_code
+        end as iso3,
+        iso_code as iso_code_source,
+        name,
+        unhcr_region,
+        unsd_region,
+        unsd_subregion,
+        nullif(unsd_imregion, '') as unsd_intermediate_region,
+        _snapshot_sha256
+    from source
+)
+
+select * from renamed

@@ -1,22 +1,30 @@
 -- Newly displaced across borders during the year (flows, never to be added to stocks). The flows
 -- spreadsheet says UKN (unknown) and STA (stateless) where every other table says UNK and XXA: aligned
 -- here, with the source's codes kept in *_iso3_source. Tibetan rows have no origin name in the source.
-select
-    year,
-    case coo_iso when 'UKN' then 'UNK' when 'STA' then 'XXA' else coo_iso end as origin_iso3,
-    case coa_iso when 'UKN' then 'UNK' when 'STA' then 'XXA' else coa_iso end as asylum_iso3,
-    coo_iso as origin_iso3_source,
-    coa_iso as asylum_iso3_source,
-    coo as origin_unhcr_code,
-    coa as asylum_unhcr_code,
-    coo_name as origin_name,
-    coa_name as asylum_name,
-    refugees,
-    asylum_seekers,
-    refugee_like,
-    oip,
-    _source_file,
-    _source_row,
-    _snapshot_sha256,
-    _retrieved_at
-from {{ source('unhcr', 'flows') }}
+with source as (
+    select * from {{ source('unhcr', 'flows') }}
+),
+
+renamed as (
+    select
+        year,
+        case coo_iso when 'UKN' then 'UNK' when 'STA' then 'XXA' else coo_iso end as origin_iso3,
+        case coa_iso when 'UKN' then 'UNK' when 'STA' then 'XXA' else coa_iso end as asylum_iso3,
+        coo_iso as origin_iso3_source,
+        coa_iso as asylum_iso3_source,
+        coo as origin_unhcr_code,
+        coa as asylum_unhcr_code,
+        coo_name as origin_name,
+        coa_name as asylum_name,
+        refugees,
+        asylum_seekers,
+        refugee_like,
+        oip,
+        _source_file,
+        _source_row,
+        _snapshot_sha256,
+        _retrieved_at
+    from source
+)
+
+select * from renamed
