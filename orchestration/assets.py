@@ -128,7 +128,7 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: W
     yield from dbt.cli(["build"], context=context).stream()
 
 
-@asset(deps=[dbt_models], group_name="publish", kinds={"duckdb"})
+@asset(deps=[dbt_models, *(dataset_key(d) for d in all_datasets())], group_name="publish", kinds={"duckdb"})
 def published_warehouse(
     context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource
 ) -> MaterializeResult:

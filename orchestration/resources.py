@@ -6,11 +6,11 @@ from pathlib import Path
 
 from dagster import ConfigurableResource
 
-from ingest.common.source import Mode, SourceContext
+from ingest.common.source import SourceContext
 from warehouse import WarehousePaths
+from warehouse.incremental import source_context
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEMO_MIRROR = REPO_ROOT / "demo_mirror"
 
 
 class SourcesResource(ConfigurableResource):
@@ -21,16 +21,7 @@ class SourcesResource(ConfigurableResource):
     mirror_dir: str = ""
 
     def context(self) -> SourceContext:
-        mode: Mode = self.mode  # type: ignore[assignment]
-        if mode == "demo":
-            return SourceContext(mode="demo", mirror_dir=DEMO_MIRROR)
-        if mode == "mirror":
-            if not self.mirror_dir:
-                raise ValueError("mode 'mirror' needs mirror_dir")
-            return SourceContext(mode="mirror", mirror_dir=Path(self.mirror_dir).resolve())
-        if mode == "live":
-            return SourceContext(mode="live")
-        raise ValueError(f"unknown source mode {self.mode!r} (demo, mirror or live)")
+        return source_context(self.mode, self.mirror_dir)
 
 
 class WarehouseResource(ConfigurableResource):

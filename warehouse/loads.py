@@ -20,7 +20,7 @@ import duckdb
 
 from expectations import CheckReport, Expectation
 from ingest.common.source import PROVENANCE_COLUMNS, Dataset, IngestError, Snapshot, SourceContext, land, utc_now
-from warehouse import WarehousePaths, meta
+from warehouse import WarehousePaths, fingerprints, incremental, meta
 
 log = logging.getLogger("maw.load")
 
@@ -78,11 +78,13 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
     started = utc_now()
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
-    try:
-        raw_files = dataset.fetch(context)
-    except IngestError as exc:
-        raise LoadFailed(f"{dataset.source}/{dataset.name}: fetch failed: {exc.describe()}") from exc
-    snapshot = land(paths.raw, dataset.source, dataset.name, raw_files)
+    snapshot = incremental.landed_snapshot(paths, run_id, dataset)  # already landed when the run was planned
+    if snapshot is None:
+        try:
+            raw_files = dataset.fetch(context)
+        except IngestError as exc:
+            raise LoadFailed(f"{dataset.source}/{dataset.name}: fetch failed: {exc.describe()}") from exc
+        snapshot = land(paths.raw, dataset.source, dataset.name, raw_files)
     seconds["fetch"] = time.perf_counter() - clock
     log.info(
         "%s/%s: landed %d file(s), %d bytes",
@@ -98,7 +100,7 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
         # Nothing to fetch in this mode (a mirror-only dataset in a live refresh): keep what is published.
         snapshot_id = published_snapshot
         log.warning("%s/%s: no raw files in this mode, keeping the published table", dataset.source, dataset.name)
-    unchanged = published_snapshot == snapshot_id
+    unchanged = incremental.may_reuse_published(paths, run_id, dataset, snapshot_id)  # same bytes and code
     con = connect_build(paths, run_id)
     try:
         if snapshot.files:
@@ -106,7 +108,7 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
         con.execute(f"create schema if not exists raw_{dataset.source}")
         clock = time.perf_counter()
         if unchanged:
-            # Same bytes as the published load: skip parsing, carry the validated table over.
+            # Same bytes and code as the published load: skip parsing, carry the validated table over.
             con.execute(f"attach '{paths.published}' as previous (read_only)")
             con.execute(f"create or replace table {dataset.table} as select * from previous.{dataset.table}")
             con.execute("detach previous")
@@ -127,6 +129,7 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
                 record_changes(con, paths, dataset, snapshot_id, run_id)
         seconds["load"] = time.perf_counter() - clock
         rows = con.execute(f"select count(*) from {dataset.table}").fetchone()[0]
+        fingerprints.record(con, run_id, [fingerprints.of_dataset(dataset.source, dataset.name, snapshot_id)])
         con.execute(
             "delete from meta.loads where run_id = ? and source = ? and dataset = ?",
             [run_id, dataset.source, dataset.name],
