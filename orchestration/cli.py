@@ -53,7 +53,7 @@ def refresh(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     # Decide what to do before Dagster and dbt are imported, so a refresh with nothing to do stays fast.
     from ingest.registry import all_datasets
-    from warehouse import incremental, refresh_log
+    from warehouse import check_worker, incremental, refresh_log
 
     run_id = str(uuid.uuid4())
     plan = incremental.make_plan(paths, incremental.source_context(mode, mirror), all_datasets(), run_id, args.full)
@@ -69,6 +69,8 @@ def refresh(args: argparse.Namespace) -> int:
         return 0
     logging.getLogger("maw").info("plan: %s", plan.describe())
     incremental.start_build(paths, plan)
+    if plan.changed:
+        check_worker.start()  # imports Great Expectations while this process imports Dagster
 
     from dagster import DagsterEventType
 
@@ -94,6 +96,7 @@ def refresh(args: argparse.Namespace) -> int:
             )
     finally:
         incremental.discard_plan(paths, run_id)
+        check_worker.stop()
     stages.update(_step_seconds(result.all_events))
     stages["total"] = time.perf_counter() - started
     outcome = {"run_id": run_id, "outcome": "published" if result.success else "failed", "mode": mode}

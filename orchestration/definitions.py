@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 
 from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job, in_process_executor
-from dagster_dbt import DbtCliResource
 
 from orchestration.assets import (
     DATASET_ASSETS,
     DATASET_CHECKS,
     DBT_EXECUTABLE,
     DBT_PROJECT,
+    DbtCli,
     dbt_models,
     published_warehouse,
 )
@@ -42,6 +42,6 @@ defs = Definitions(
             mode=os.environ.get("MAW_SOURCE_MODE", "demo"), mirror_dir=os.environ.get("MAW_MIRROR_DIR", "")
         ),
         "warehouse": WarehouseResource(root=os.environ.get("MAW_WAREHOUSE_DIR", "warehouse")),
-        "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
+        "dbt": DbtCli(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
     },
 )

@@ -93,6 +93,20 @@ def mirror_copy(tmp_path: Path) -> Callable[[Path], Path]:
     return copy
 
 
+@pytest.fixture
+def changed_mirror(tmp_path: Path) -> Path:
+    """The demo mirror with one change: the first refugee figure of unhcr/population raised by one."""
+    from tests.unhcr_helpers import raw_rows, write_rows
+
+    mirror = tmp_path / "changed-mirror"
+    shutil.copytree(DEMO_MIRROR, mirror)
+    path = mirror / "unhcr" / "population.csv.gz"
+    rows = raw_rows(path)
+    rows[0]["refugees"] = str(int(rows[0]["refugees"] or 0) + 1)
+    write_rows(path, rows)
+    return mirror
+
+
 def connect_published(warehouse: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(warehouse / "migration.duckdb"), read_only=True)
 

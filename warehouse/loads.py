@@ -20,7 +20,7 @@ import duckdb
 
 from expectations import CheckReport, Expectation
 from ingest.common.source import PROVENANCE_COLUMNS, Dataset, IngestError, Snapshot, SourceContext, land, utc_now
-from warehouse import WarehousePaths, fingerprints, incremental, meta
+from warehouse import WarehousePaths, check_worker, fingerprints, incremental, meta
 
 log = logging.getLogger("maw.load")
 
@@ -55,6 +55,10 @@ def suite_for(dataset: Dataset) -> list[Expectation]:
         return module.SUITES[dataset.name]
     except KeyError as exc:
         raise LookupError(f"no expectation suite for {dataset.source}/{dataset.name} in {module.__file__}") from exc
+
+
+def _suite_name(dataset: Dataset) -> str:
+    return f"{dataset.source}.{dataset.name}"
 
 
 def _published_snapshot(paths: WarehousePaths, dataset: Dataset) -> str | None:
@@ -130,6 +134,11 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
         seconds["load"] = time.perf_counter() - clock
         rows = con.execute(f"select count(*) from {dataset.table}").fetchone()[0]
         fingerprints.record(con, run_id, [fingerprints.of_dataset(dataset.source, dataset.name, snapshot_id)])
+        if check_worker.started():  # validate in the worker while the next dataset loads
+            loaded = con.sql(f"select * from {dataset.table}").pl()
+            check_worker.submit(
+                (run_id, dataset.source, dataset.name), loaded, _suite_name(dataset), suite_for(dataset)
+            )
         con.execute(
             "delete from meta.loads where run_id = ? and source = ? and dataset = ?",
             [run_id, dataset.source, dataset.name],
@@ -162,13 +171,16 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
 
 def check_dataset(dataset: Dataset, paths: WarehousePaths, run_id: str) -> CheckReport:
     """Run the dataset's suite on the loaded table; a failure quarantines the load."""
-    from expectations.runner import validate  # Great Expectations is slow to import: only here.
-
     clock = time.perf_counter()
+    validated = check_worker.take((run_id, dataset.source, dataset.name))
     con = connect_build(paths, run_id)
     try:
-        frame = con.sql(f"select * from {dataset.table}").pl()
-        report = validate(frame, f"{dataset.source}.{dataset.name}", suite_for(dataset))
+        if validated is None:
+            from expectations.runner import validate  # Great Expectations is slow to import: only here.
+
+            frame = con.sql(f"select * from {dataset.table}").pl()
+            validated = validate(frame, _suite_name(dataset), suite_for(dataset)), time.perf_counter() - clock
+        report, validate_seconds = validated
         status = "validated" if report.success else "quarantined"
         con.execute(
             """update meta.loads set status = ?, checks_passed = ?, checks_total = ?, check_results = ?,
@@ -179,7 +191,7 @@ def check_dataset(dataset: Dataset, paths: WarehousePaths, run_id: str) -> Check
                 report.passed,
                 len(report.results),
                 meta.as_json(report.as_dict()),
-                time.perf_counter() - clock,
+                validate_seconds,
                 None if report.success else report.describe_failures(),
                 utc_now(),
                 run_id,
