@@ -280,10 +280,10 @@ def record_changes(
         ).fetchone()
         new, old = dataset.table, f"previous.{dataset.table}"
         keys = list(dataset.key)
-        join = " and ".join(f"n.{k} is not distinct from o.{k}" for k in keys)
+        join = " and ".join(f'n."{k}" is not distinct from o."{k}"' for k in keys)  # keys such as "column"
 
         def key_json(side: str) -> str:
-            return "to_json(struct_pack(" + ", ".join(f"{k} := {side}.{k}" for k in keys) + "))"
+            return "to_json(struct_pack(" + ", ".join(f'"{k}" := {side}."{k}"' for k in keys) + "))"
 
         def year(side: str) -> str:
             return f"{side}.year" if "year" in keys else "null"
@@ -307,8 +307,8 @@ def record_changes(
         old_columns = {r[0] for r in con.execute(f"describe {old}").fetchall()}
         values = sorted((new_columns & old_columns) - set(keys) - set(PROVENANCE_COLUMNS))
         if values:
-            pairs = ", ".join(f"o.{c}::varchar as old_{c}, n.{c}::varchar as new_{c}" for c in values)
-            differs = " or ".join(f"o.{c}::varchar is distinct from n.{c}::varchar" for c in values)
+            pairs = ", ".join(f'o."{c}"::varchar as old_{c}, n."{c}"::varchar as new_{c}' for c in values)
+            differs = " or ".join(f'o."{c}"::varchar is distinct from n."{c}"::varchar' for c in values)
             con.execute(
                 f"""create or replace temp table changed_rows as
                     select {year("n")} as year, {key_json("n")} as key, {pairs}
