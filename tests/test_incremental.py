@@ -99,11 +99,13 @@ def test_one_changed_dataset_rebuilds_only_its_downstream_models_and_equals_a_fu
     everything = _models_run(_latest_run(full / "migration.duckdb"))
     assert built < everything and "model.migration_aid_warehouse.oda_transactions" not in built
 
-    loads = dict(
-        query(partial / "migration.duckdb", "select dataset, unchanged from meta.loads where run_id = ?", [partial_run])
+    loads = query(
+        partial / "migration.duckdb",
+        "select source, dataset, unchanged from meta.loads where run_id = ?",
+        [partial_run],
     )
     assert len(loads) == len(all_datasets())
-    assert [d for d, unchanged in loads.items() if not unchanged] == ["population"]
+    assert [(s, d) for s, d, unchanged in loads if not unchanged] == [("unhcr", "population")]
 
     with duckdb.connect(str(partial / "migration.duckdb"), read_only=True) as con:
         con.execute(f"attach '{full / 'migration.duckdb'}' as full_build (read_only)")

@@ -3,9 +3,10 @@
 A dataset's fingerprint is its snapshot id (the sha256 of its raw bytes) plus a hash of the code and
 configuration that parse, load and check it: its source package ``ingest/<source>/``, the shared
 ``ingest/common/`` and ``ingest/reference/``, its suite ``expectations/<source>.py`` with the suite
-machinery, ``warehouse/loads.py`` and the locked library versions. The dbt project has one fingerprint
-for its models, macros, seeds, tests and ``dbt_project.yml``. Equal fingerprints mean equal tables, so
-an equal dataset is neither parsed nor validated again, and an equal project is not rebuilt.
+machinery, ``warehouse/loads.py`` and the installed versions of the libraries that read and check data.
+The dbt project has one fingerprint for its models, macros, seeds, tests, ``dbt_project.yml`` and dbt's
+version. Equal fingerprints mean equal tables, so an equal dataset is neither parsed nor validated again,
+and an equal project is not rebuilt.
 
 Fingerprints are stored in ``meta.fingerprints`` of the build and so of the published file (one row per
 dataset and one for dbt, per run).
@@ -14,6 +15,7 @@ dataset and one for dbt, per run).
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,10 +25,14 @@ import duckdb
 REPO = Path(__file__).resolve().parent.parent
 DBT_KEY = ("dbt", "project")
 
-_SHARED_CODE = ("ingest/__init__.py", "ingest/registry.py", "ingest/common", "ingest/reference", "uv.lock")
+_SHARED_CODE = ("ingest/__init__.py", "ingest/registry.py", "ingest/common", "ingest/reference")
 _SUITE_CODE = ("expectations/__init__.py", "expectations/runner.py", "warehouse/loads.py", "warehouse/meta.py")
 _DBT_INPUTS = ("dbt_project/models", "dbt_project/macros", "dbt_project/seeds", "dbt_project/tests")
-_DBT_FILES = ("dbt_project/dbt_project.yml", "uv.lock")
+_DBT_FILES = ("dbt_project/dbt_project.yml",)
+# The installed libraries that read, check or transform the data (not the lock file: a new test tool must
+# not rebuild the warehouse).
+_PARSE_LIBRARIES = ("duckdb", "polars", "pyarrow", "pandas", "great-expectations", "lxml", "fastexcel", "pycountry")
+_DBT_LIBRARIES = ("dbt-core", "dbt-duckdb", "duckdb")
 
 DDL = """
 create schema if not exists meta;
@@ -46,9 +52,12 @@ def _files(relative: str) -> list[Path]:
     return sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
 
 
-def hash_files(relatives: tuple[str, ...]) -> str:
-    """sha256 over the repo-relative names and bytes of the files (folders: every file below them)."""
+def hash_files(relatives: tuple[str, ...], libraries: tuple[str, ...] = ()) -> str:
+    """sha256 over the repo-relative names and bytes of the files (folders: every file below them) and the
+    installed versions of ``libraries``."""
     digest = hashlib.sha256()
+    for library in libraries:
+        digest.update(f"{library}=={importlib.metadata.version(library)}\0".encode())
     for relative in relatives:
         for path in _files(relative):
             digest.update(str(path.relative_to(REPO)).encode() + b"\0")
@@ -60,12 +69,12 @@ def hash_files(relatives: tuple[str, ...]) -> str:
 def code_hash(source: str) -> str:
     """Hash of everything that turns the raw bytes of ``source`` into a validated table."""
     own = (f"ingest/{source}", f"ingest/{source}.py", f"expectations/{source}.py")
-    return hash_files(own + _SHARED_CODE + _SUITE_CODE)
+    return hash_files(own + _SHARED_CODE + _SUITE_CODE, _PARSE_LIBRARIES)
 
 
 @cache
 def dbt_hash() -> str:
-    return hash_files(_DBT_INPUTS + _DBT_FILES)
+    return hash_files(_DBT_INPUTS + _DBT_FILES, _DBT_LIBRARIES)
 
 
 @dataclass(frozen=True)
