@@ -1,68 +1,186 @@
-"""Refresh benchmark: wall time of a full refresh and per-stage seconds per dataset, printed as a table.
+"""Refresh benchmark (``make bench``): full, no-op and one-changed-source refreshes of the real snapshot,
+as ratios to a yardstick measured in the same run. Prints figures; asserts nothing.
 
-Runs the demo mirror and, when present, the real snapshots in ../shared/data, each into a fresh temporary
-warehouse, in a separate process (as the scheduler would). Prints figures; asserts nothing.
+Yardstick: DuckDB itself reading the snapshot's UNHCR and ECB files into a new database file (a separate
+process, like every refresh here). Each refresh runs ``maw refresh`` in its own process against a
+temporary warehouse; peak memory is the largest resident set of any process of the refresh (the refresh
+or the dbt it starts) and the sum over its processes, sampled from /proc. Seconds per stage come from the
+refresh's own record in ``meta/refreshes.jsonl``. The real snapshot is copied into a temporary mirror so
+one file can be changed; the copy is deleted afterwards. Without ../shared/data only the demo mirror is
+measured.
 """
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import duckdb
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = (REPO / ".." / "shared" / "data").resolve()
+TARGETS = {"full": 8.0, "no-op": 1.5, "one changed": 4.0}
+PEAK_TARGET_MB = 1024
+
+YARDSTICK = """
+import duckdb, glob, os, sys
+con = duckdb.connect(sys.argv[2])
+rows = 0
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "unhcr", "*.csv.gz"))) + [
+    os.path.join(sys.argv[1], "fx", "eurofxref-hist.csv")
+]:
+    name = os.path.basename(path).split(".")[0]
+    con.execute(f"create table {name} as select * from read_csv('{path}')")
+    rows += con.execute(f"select count(*) from {name}").fetchone()[0]
+con.close()
+print(rows)
+"""
 
 
-def refresh(label: str, *args: str) -> None:
-    with tempfile.TemporaryDirectory(prefix="maw-bench-") as folder:
-        env = {**os.environ, "MAW_WAREHOUSE_DIR": folder, "GX_ANALYTICS_ENABLED": "false"}
-        started = time.perf_counter()
-        result = subprocess.run(
-            [sys.executable, "-m", "orchestration.cli", "refresh", *args],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        wall = time.perf_counter() - started
-        if result.returncode != 0:
-            print(f"{label}: refresh failed\n{result.stderr[-2000:]}")
-            return
-        database = Path(folder) / "migration.duckdb"
-        with duckdb.connect(str(database), read_only=True) as con:
-            rows = con.execute(
-                """select source || '/' || dataset, rows, bytes, fetch_seconds, parse_seconds, load_seconds,
-                          validate_seconds from meta.loads order by 1"""
-            ).fetchall()
-        size = database.stat().st_size
-    print(f"\n{label}: wall {wall:.1f} s, published file {size / 1e6:.1f} MB")
-    print(
-        f"{'dataset':40} {'rows':>10} {'raw MB':>8} {'fetch':>7} {'parse':>7} {'load':>7} {'check':>7} {'rows/s':>10}"
+@dataclass
+class Measured:
+    label: str
+    wall: float
+    peak_process_mb: float
+    peak_total_mb: float
+    returncode: int
+    output: str
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+def _descendants(pid: int) -> list[int]:
+    found, stack = [], [pid]
+    while stack:
+        parent = stack.pop()
+        try:
+            for task in os.listdir(f"/proc/{parent}/task"):
+                with open(f"/proc/{parent}/task/{task}/children") as handle:
+                    children = [int(c) for c in handle.read().split()]
+                found.extend(children)
+                stack.extend(children)
+        except OSError:
+            continue
+    return found
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def run(label: str, command: list[str], env: dict[str, str] | None = None) -> Measured:
+    """Run one command in a fresh wrapper process, so its rusage covers exactly this command's processes."""
+    wrapper = (
+        "import resource, subprocess, sys\n"
+        "code = subprocess.call(sys.argv[1:])\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+        "sys.exit(code)\n"
     )
-    for name, count, raw_bytes, fetch, parse, load, check in rows:
-        work = (parse or 0) + (load or 0) + (check or 0)
-        rate = f"{count / work:,.0f}" if work else "-"
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-c", wrapper, *command],
+        cwd=REPO,
+        env={**os.environ, "GX_ANALYTICS_ENABLED": "false", **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    peak_total = 0.0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_total
+        while not stop.wait(0.1):
+            peak_total = max(peak_total, sum(_rss_mb(p) for p in _descendants(process.pid)))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = process.communicate()
+    wall = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    lines = err.strip().splitlines()
+    peak_process = int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else 0.0
+    return Measured(label, wall, peak_process, peak_total, process.returncode, out + "\n".join(lines[:-1]))
+
+
+def refresh(label: str, warehouse: Path, *args: str) -> Measured:
+    measured = run(
+        label, [sys.executable, "-m", "orchestration.cli", "refresh", *args], {"MAW_WAREHOUSE_DIR": str(warehouse)}
+    )
+    log = warehouse / "meta" / "refreshes.jsonl"
+    if log.exists():
+        measured.stages = json.loads(log.read_text().splitlines()[-1]).get("seconds", {})
+    if measured.returncode != 0:
+        print(f"{label}: refresh failed (exit {measured.returncode})\n{measured.output[-3000:]}")
+    return measured
+
+
+def change_one_file(mirror: Path) -> str:
+    """Raise the first refugee figure of unhcr/population by one: one changed source file."""
+    path = mirror / "unhcr" / "population.csv.gz"
+    path.chmod(0o644)
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["refugees"] = str(int(rows[0]["refugees"] or 0) + 1)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_bytes(gzip.compress(buffer.getvalue().encode(), mtime=0))
+    return "unhcr/population"
+
+
+def report(yardstick: Measured, runs: list[Measured]) -> None:
+    print(f"\nyardstick (DuckDB reads the UNHCR + ECB files into a database file): {yardstick.wall:.1f} s")
+    print(f"{'refresh':14} {'wall s':>8} {'ratio':>7} {'target':>7} {'peak MB':>8} {'sum MB':>8}  seconds per stage")
+    for m in runs:
+        ratio = m.wall / yardstick.wall
+        target = TARGETS.get(m.label)
+        stages = ", ".join(f"{k} {v:.1f}" for k, v in m.stages.items() if k != "total")
+        mark = "" if m.returncode == 0 else "  FAILED"
         print(
-            f"{name:40} {count:>10,} {raw_bytes / 1e6:>8.2f} {fetch or 0:>7.2f} {parse or 0:>7.2f} "
-            f"{load or 0:>7.2f} {check or 0:>7.2f} {rate:>10}"
+            f"{m.label:14} {m.wall:>8.1f} {ratio:>6.1f}x {f'{target:.1f}x' if target else '':>7} "
+            f"{m.peak_process_mb:>8.0f} {m.peak_total_mb:>8.0f}  {stages}{mark}"
         )
-    staged = sum((f or 0) + (p or 0) + (lo or 0) + (c or 0) for _, _, _, f, p, lo, c in rows)
-    print(f"{'sources (fetch+parse+load+check)':40} {staged:>45.1f} s; dbt + Dagster + publish: {wall - staged:.1f} s")
+    peak = max(m.peak_total_mb for m in runs)
+    print(f"peak memory over all refreshes: {peak:.0f} MB summed over processes (target <= {PEAK_TARGET_MB} MB)")
 
 
 def main() -> None:
-    refresh("demo mirror")
-    if (SHARED / "unhcr").is_dir():
-        refresh("../shared/data mirror", "--mirror", str(SHARED))
-    else:
-        print(f"\n../shared/data not found at {SHARED}: real-snapshot benchmark skipped")
+    with tempfile.TemporaryDirectory(prefix="maw-bench-") as folder:
+        root = Path(folder)
+        demo = refresh("demo full", root / "demo")
+        print(f"demo mirror, full refresh: {demo.wall:.1f} s, peak {demo.peak_total_mb:.0f} MB")
+        if not (SHARED / "unhcr").is_dir():
+            print(f"\n../shared/data not found at {SHARED}: real-snapshot benchmark skipped")
+            return
+        mirror = root / "mirror"
+        shutil.copytree(SHARED, mirror)
+        yardstick = run("yardstick", [sys.executable, "-c", YARDSTICK, str(mirror), str(root / "yardstick.duckdb")])
+        print(f"yardstick: {yardstick.output.split()[0] if yardstick.output.split() else '?'} rows")
+        warehouse = root / "warehouse"
+        runs = [refresh("full", warehouse, "--mirror", str(mirror))]
+        runs.append(refresh("no-op", warehouse, "--mirror", str(mirror)))
+        changed = change_one_file(mirror)
+        runs.append(refresh("one changed", warehouse, "--mirror", str(mirror)))
+        print(f"one changed source: {changed}")
+        report(yardstick, runs)
 
 
 if __name__ == "__main__":

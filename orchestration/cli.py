@@ -12,6 +12,7 @@ import json
 import logging
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import duckdb
@@ -19,7 +20,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.table import Table
 
-from ingest.common.settings import quiet_third_party_telemetry
+from ingest.common.settings import load_settings, quiet_third_party_telemetry
 from orchestration.manifest import manifest_problem
 from warehouse import WarehousePaths
 
@@ -55,6 +56,28 @@ def refresh(args: argparse.Namespace) -> int:
     if stale:
         console.print(f"[red]{stale}[/red] (the Dagster asset graph is read from it)", highlight=False)
         return 2
+    # Decide what to do before Dagster and dbt are imported, so a refresh with nothing to do stays fast.
+    from ingest.registry import all_datasets
+    from warehouse import check_worker, incremental, refresh_log
+
+    run_id = str(uuid.uuid4())
+    plan = incremental.make_plan(
+        paths, incremental.source_context(mode, mirror, load_settings()), all_datasets(), run_id, args.full
+    )
+    stages = {"plan": time.perf_counter() - started}
+    if plan.nothing_to_do:
+        stages["total"] = time.perf_counter() - started
+        record = {"run_id": None, "outcome": "unchanged", "mode": mode, "publish_id": plan.published_id}
+        refresh_log.append(paths, {**record, "datasets": len(plan.carried), "seconds": stages})
+        console.print(
+            f"Nothing changed: all {len(plan.carried)} datasets and the dbt project match the fingerprints of "
+            f"publish {plan.published_id}; nothing validated, built or published ({stages['total']:.1f} s)."
+        )
+        return 0
+    logging.getLogger("maw").info("plan: %s", plan.describe())
+    incremental.start_build(paths, plan)
+    if plan.changed:
+        check_worker.start()  # imports Great Expectations while this process imports Dagster
 
     from dagster import DagsterEventType
 
@@ -72,8 +95,19 @@ def refresh(args: argparse.Namespace) -> int:
     log_file = paths.root / "logs" / f"refresh-{time.strftime('%Y%m%dT%H%M%S')}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     logging.getLogger("maw").info("running fetch -> land -> parse -> check -> dbt build -> publish (log: %s)", log_file)
-    with log_file.open("w") as log_handle, contextlib.redirect_stdout(log_handle):
-        result = job.execute_in_process(run_config=run_config, raise_on_error=False)
+    stages["startup"] = time.perf_counter() - started - stages["plan"]
+    try:
+        with log_file.open("w") as log_handle, contextlib.redirect_stdout(log_handle):
+            result = job.execute_in_process(
+                run_config=run_config, raise_on_error=False, run_id=run_id, asset_selection=_selection(defs, plan)
+            )
+    finally:
+        incremental.discard_plan(paths, run_id)
+        check_worker.stop()
+    stages.update(_step_seconds(result.all_events))
+    stages["total"] = time.perf_counter() - started
+    outcome = {"run_id": run_id, "outcome": "published" if result.success else "failed", "mode": mode}
+    refresh_log.append(paths, {**outcome, "plan": plan.describe(), "seconds": stages})
     problems = []
     for event in result.all_events:
         if event.event_type == DagsterEventType.STEP_FAILURE and event.step_failure_data:
@@ -101,6 +135,39 @@ def refresh(args: argparse.Namespace) -> int:
         return 1
     _print_summary(paths, result.run_id, time.perf_counter() - started)
     return 0
+
+
+def _selection(defs, plan) -> list | None:
+    """The assets this run has to materialise: everything on a full rebuild, else the changed datasets and
+    what is downstream of them (every dbt model when the dbt project itself changed)."""
+    if plan.full:
+        return None
+    from dagster import AssetSelection
+
+    from orchestration.assets import dataset_key
+
+    graph = defs.resolve_asset_graph()
+    if plan.dbt_changed:
+        carried = {dataset_key(d) for d in plan.carried}
+        return sorted(graph.get_all_asset_keys() - carried)
+    changed = AssetSelection.assets(*(dataset_key(d) for d in plan.changed))
+    return sorted(changed.downstream().resolve(graph))
+
+
+def _step_seconds(events) -> dict[str, float]:
+    """Seconds per stage summed over Dagster steps: ingest (fetch, parse, load), check, dbt, publish."""
+    from dagster import DagsterEventType
+
+    stages: dict[str, float] = {}
+    for event in events:
+        if event.event_type not in {DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE}:
+            continue
+        duration = getattr(event.event_specific_data, "duration_ms", None) or 0
+        key = event.step_key or ""
+        stage = {"dbt_models": "dbt", "published_warehouse": "publish"}.get(key)
+        stage = stage or ("check" if key.endswith("expectations") else "ingest")
+        stages[stage] = stages.get(stage, 0.0) + duration / 1000
+    return stages
 
 
 def _root_cause(error) -> str:
@@ -226,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     where = run.add_mutually_exclusive_group()
     where.add_argument("--mirror", metavar="DIR", help="read sources from a directory laid out like ../shared/data")
     where.add_argument("--live", action="store_true", help="call the live APIs")
+    run.add_argument("--full", action="store_true", help="rebuild everything, even what did not change")
     run.set_defaults(func=refresh)
     commands.add_parser("status", help="what is published").set_defaults(func=status)
     query = commands.add_parser("sql", help="query the published warehouse read-only")

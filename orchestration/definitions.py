@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job, in_process_executor
-from dagster_dbt import DbtCliResource
 
 from ingest.common.settings import load_settings
 from orchestration.assets import (
@@ -11,6 +10,7 @@ from orchestration.assets import (
     DATASET_CHECKS,
     DBT_EXECUTABLE,
     DBT_PROJECT,
+    DbtCli,
     dbt_models,
     published_warehouse,
 )
@@ -42,6 +42,6 @@ defs = Definitions(
         "settings": SETTINGS,
         "sources": SourcesResource(mode=SETTINGS.source_mode, mirror_dir=SETTINGS.mirror_dir),
         "warehouse": WarehouseResource(root=SETTINGS.warehouse_dir),
-        "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
+        "dbt": DbtCli(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
     },
 )

@@ -8,11 +8,11 @@ from pathlib import Path
 from dagster import ConfigurableResource, ResourceParam
 
 from ingest.common.settings import Settings
-from ingest.common.source import Mode, SourceContext
+from ingest.common.source import SourceContext
 from warehouse import WarehousePaths
+from warehouse.incremental import source_context
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEMO_MIRROR = REPO_ROOT / "demo_mirror"
 
 # Every typed setting (URLs, keys, page sizes, timeouts, year windows, ...), as one resource.
 SettingsResource = ResourceParam[Settings]
@@ -26,16 +26,7 @@ class SourcesResource(ConfigurableResource):
     mirror_dir: str = ""
 
     def context(self, settings: Settings) -> SourceContext:
-        mode: Mode = self.mode  # type: ignore[assignment]
-        if mode == "demo":
-            return SourceContext(mode="demo", mirror_dir=DEMO_MIRROR, config=settings)
-        if mode == "mirror":
-            if not self.mirror_dir:
-                raise ValueError("mode 'mirror' needs mirror_dir")
-            return SourceContext(mode="mirror", mirror_dir=Path(self.mirror_dir).resolve(), config=settings)
-        if mode == "live":
-            return SourceContext(mode="live", config=settings)
-        raise ValueError(f"unknown source mode {self.mode!r} (demo, mirror or live)")
+        return source_context(self.mode, self.mirror_dir, settings)
 
 
 class WarehouseResource(ConfigurableResource):

@@ -4,6 +4,7 @@ separate process (DuckDB caches a database per path inside a process), and a loc
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -63,9 +64,17 @@ def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 
 def _refresh_once(tmp_factory, name: str, *args: str) -> Path:
-    warehouse = tmp_factory.mktemp(name)
-    result = run_maw("refresh", *args, warehouse=warehouse)
-    assert result.returncode == 0, f"refresh failed:\n{result.stdout}\n{result.stderr}"
+    """One build per test run, shared by the pytest-xdist workers too (they share the parent of their base
+    temporary directory): the first worker to need it builds it, the others wait for it."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        warehouse = tmp_factory.mktemp(name)
+    else:
+        warehouse = tmp_factory.getbasetemp().parent / name
+    with open(warehouse.parent / f".{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (warehouse / "migration.duckdb").exists():
+            result = run_maw("refresh", *args, warehouse=warehouse)
+            assert result.returncode == 0, f"refresh failed:\n{result.stdout}\n{result.stderr}"
     return warehouse
 
 
@@ -91,6 +100,20 @@ def mirror_copy(tmp_path: Path) -> Callable[[Path], Path]:
         return target
 
     return copy
+
+
+@pytest.fixture
+def changed_mirror(tmp_path: Path) -> Path:
+    """The demo mirror with one change: the first refugee figure of unhcr/population raised by one."""
+    from tests.unhcr_helpers import raw_rows, write_rows
+
+    mirror = tmp_path / "changed-mirror"
+    shutil.copytree(DEMO_MIRROR, mirror)
+    path = mirror / "unhcr" / "population.csv.gz"
+    rows = raw_rows(path)
+    rows[0]["refugees"] = str(int(rows[0]["refugees"] or 0) + 1)
+    write_rows(path, rows)
+    return mirror
 
 
 def connect_published(warehouse: Path) -> duckdb.DuckDBPyConnection:

@@ -45,7 +45,7 @@ def warehouse_copy(demo_warehouse: Path, tmp_path: Path) -> Path:
     return target
 
 
-def test_sqlalchemy_client_reads_every_mart_during_a_refresh(warehouse_copy: Path) -> None:
+def test_sqlalchemy_client_reads_every_mart_during_a_refresh(warehouse_copy: Path, changed_mirror: Path) -> None:
     database = warehouse_copy / "migration.duckdb"
     client = subprocess.Popen(
         [sys.executable, "-c", BI_CLIENT, str(database), "30"],
@@ -55,8 +55,9 @@ def test_sqlalchemy_client_reads_every_mart_during_a_refresh(warehouse_copy: Pat
     )
     first = client.stdout.readline().split()
     assert first[0] == "marts" and int(first[1]) >= 3
-    result = run_maw("refresh", warehouse=warehouse_copy)
+    result = run_maw("refresh", "--mirror", str(changed_mirror), warehouse=warehouse_copy)
     assert result.returncode == 0, result.stderr
+    assert "Published" in result.stdout, "the refresh replaced the file the client reads"
     out, err = client.communicate(timeout=120)
     assert client.returncode == 0, err
     last = out.strip().splitlines()[-1].split()

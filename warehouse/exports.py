@@ -2,7 +2,8 @@
 
 Exports are written from the build database before it is published, into ``exports/<publish_id>/``;
 ``exports/latest`` is a symlink swapped atomically after the database rename, so it always points at files
-that match the published ``migration.duckdb``. The last few publishes are kept.
+that match the published ``migration.duckdb``. The last few publishes are kept. A mart whose columns and
+rows equal those of the latest export is linked from there instead of being written again.
 """
 
 from __future__ import annotations
@@ -37,13 +38,19 @@ def write_exports(con: duckdb.DuckDBPyConnection, folder: Path, record: dict) ->
         ).fetchall()
     ]
     files = []
+    previous = _previous_files(folder.parent / "latest")
     for table in tables:
         rows = con.execute(f"select count(*) from marts.{table}").fetchone()[0]
+        content = _content_key(con, table)
         for fmt, suffix, options in (
             ("parquet", "parquet", "format parquet, compression zstd"),
             ("csv", "csv.gz", "format csv, header true, compression gzip"),
         ):
             path = folder / f"{table}.{suffix}"
+            entry = previous.get(path.name)
+            if entry is not None and entry.get("content") == content and _reuse(entry, path):
+                files.append({k: v for k, v in entry.items() if k != "path"})
+                continue
             con.execute(f"copy (select * from marts.{table}) to '{path}' ({options})")
             files.append(
                 {
@@ -53,6 +60,7 @@ def write_exports(con: duckdb.DuckDBPyConnection, folder: Path, record: dict) ->
                     "rows": rows,
                     "bytes": path.stat().st_size,
                     "sha256": _sha256(path),
+                    "content": content,
                 }
             )
     manifest = {
@@ -65,6 +73,37 @@ def write_exports(con: duckdb.DuckDBPyConnection, folder: Path, record: dict) ->
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
     return manifest
+
+
+def _content_key(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """Columns, types, row count and an order-independent sum of row hashes: equal keys, equal table."""
+    columns = con.execute(f"select column_name, column_type from (describe marts.{table})").fetchall()
+    count, total = con.execute(f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from marts.{table} t").fetchone()
+    return hashlib.sha256(json.dumps([columns, count, str(total)]).encode()).hexdigest()
+
+
+def _previous_files(latest: Path) -> dict[str, dict]:
+    """The files of the latest export by name, to carry over the ones whose mart did not change."""
+    manifest = latest / "manifest.json"
+    if not manifest.exists():
+        return {}
+    try:
+        entries = json.loads(manifest.read_text())["files"]
+    except (ValueError, KeyError):
+        return {}
+    return {e["file"]: {**e, "path": latest.resolve() / e["file"]} for e in entries if "content" in e}
+
+
+def _reuse(entry: dict, target: Path) -> bool:
+    """Link (or copy) an unchanged export into the new folder when its bytes are still what was recorded."""
+    source = entry["path"]
+    if not source.exists() or _sha256(source) != entry["sha256"]:
+        return False
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+    return True
 
 
 def point_latest(exports: Path, publish_id: str) -> None:

@@ -20,7 +20,7 @@ import duckdb
 
 from expectations import CheckReport, Expectation
 from ingest.common.source import PROVENANCE_COLUMNS, Dataset, IngestError, Snapshot, SourceContext, land, utc_now
-from warehouse import WarehousePaths, meta
+from warehouse import WarehousePaths, check_worker, fingerprints, incremental, meta
 
 log = logging.getLogger("maw.load")
 
@@ -57,6 +57,10 @@ def suite_for(dataset: Dataset) -> list[Expectation]:
         raise LookupError(f"no expectation suite for {dataset.source}/{dataset.name} in {module.__file__}") from exc
 
 
+def _suite_name(dataset: Dataset) -> str:
+    return f"{dataset.source}.{dataset.name}"
+
+
 def _published_snapshot(paths: WarehousePaths, dataset: Dataset) -> str | None:
     """The snapshot behind the dataset's table in the published warehouse, if any."""
     if not paths.published.exists():
@@ -78,11 +82,13 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
     started = utc_now()
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
-    try:
-        raw_files = dataset.fetch(context)
-    except IngestError as exc:
-        raise LoadFailed(f"{dataset.source}/{dataset.name}: fetch failed: {exc.describe()}") from exc
-    snapshot = land(paths.raw, dataset.source, dataset.name, raw_files)
+    snapshot = incremental.landed_snapshot(paths, run_id, dataset)  # already landed when the run was planned
+    if snapshot is None:
+        try:
+            raw_files = dataset.fetch(context)
+        except IngestError as exc:
+            raise LoadFailed(f"{dataset.source}/{dataset.name}: fetch failed: {exc.describe()}") from exc
+        snapshot = land(paths.raw, dataset.source, dataset.name, raw_files)
     seconds["fetch"] = time.perf_counter() - clock
     log.info(
         "%s/%s: landed %d file(s), %d bytes",
@@ -98,7 +104,7 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
         # Nothing to fetch in this mode (a mirror-only dataset in a live refresh): keep what is published.
         snapshot_id = published_snapshot
         log.warning("%s/%s: no raw files in this mode, keeping the published table", dataset.source, dataset.name)
-    unchanged = published_snapshot == snapshot_id
+    unchanged = incremental.may_reuse_published(paths, run_id, dataset, snapshot_id)  # same bytes and code
     con = connect_build(paths, run_id)
     try:
         if snapshot.files:
@@ -106,7 +112,7 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
         con.execute(f"create schema if not exists raw_{dataset.source}")
         clock = time.perf_counter()
         if unchanged:
-            # Same bytes as the published load: skip parsing, carry the validated table over.
+            # Same bytes and code as the published load: skip parsing, carry the validated table over.
             con.execute(f"attach '{paths.published}' as previous (read_only)")
             con.execute(f"create or replace table {dataset.table} as select * from previous.{dataset.table}")
             con.execute("detach previous")
@@ -127,6 +133,12 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
                 record_changes(con, paths, dataset, snapshot_id, run_id)
         seconds["load"] = time.perf_counter() - clock
         rows = con.execute(f"select count(*) from {dataset.table}").fetchone()[0]
+        fingerprints.record(con, run_id, [fingerprints.of_dataset(dataset.source, dataset.name, snapshot_id)])
+        if check_worker.started():  # validate in the worker while the next dataset loads
+            loaded = con.sql(f"select * from {dataset.table}").pl()
+            check_worker.submit(
+                (run_id, dataset.source, dataset.name), loaded, _suite_name(dataset), suite_for(dataset)
+            )
         con.execute(
             "delete from meta.loads where run_id = ? and source = ? and dataset = ?",
             [run_id, dataset.source, dataset.name],
@@ -159,13 +171,16 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
 
 def check_dataset(dataset: Dataset, paths: WarehousePaths, run_id: str) -> CheckReport:
     """Run the dataset's suite on the loaded table; a failure quarantines the load."""
-    from expectations.runner import validate  # Great Expectations is slow to import: only here.
-
     clock = time.perf_counter()
+    validated = check_worker.take((run_id, dataset.source, dataset.name))
     con = connect_build(paths, run_id)
     try:
-        frame = con.sql(f"select * from {dataset.table}").pl()
-        report = validate(frame, f"{dataset.source}.{dataset.name}", suite_for(dataset))
+        if validated is None:
+            from expectations.runner import validate  # Great Expectations is slow to import: only here.
+
+            frame = con.sql(f"select * from {dataset.table}").pl()
+            validated = validate(frame, _suite_name(dataset), suite_for(dataset)), time.perf_counter() - clock
+        report, validate_seconds = validated
         status = "validated" if report.success else "quarantined"
         con.execute(
             """update meta.loads set status = ?, checks_passed = ?, checks_total = ?, check_results = ?,
@@ -176,7 +191,7 @@ def check_dataset(dataset: Dataset, paths: WarehousePaths, run_id: str) -> Check
                 report.passed,
                 len(report.results),
                 meta.as_json(report.as_dict()),
-                time.perf_counter() - clock,
+                validate_seconds,
                 None if report.success else report.describe_failures(),
                 utc_now(),
                 run_id,
@@ -265,10 +280,10 @@ def record_changes(
         ).fetchone()
         new, old = dataset.table, f"previous.{dataset.table}"
         keys = list(dataset.key)
-        join = " and ".join(f"n.{k} is not distinct from o.{k}" for k in keys)
+        join = " and ".join(f'n."{k}" is not distinct from o."{k}"' for k in keys)  # keys such as "column"
 
         def key_json(side: str) -> str:
-            return "to_json(struct_pack(" + ", ".join(f"{k} := {side}.{k}" for k in keys) + "))"
+            return "to_json(struct_pack(" + ", ".join(f'"{k}" := {side}."{k}"' for k in keys) + "))"
 
         def year(side: str) -> str:
             return f"{side}.year" if "year" in keys else "null"
@@ -292,8 +307,8 @@ def record_changes(
         old_columns = {r[0] for r in con.execute(f"describe {old}").fetchall()}
         values = sorted((new_columns & old_columns) - set(keys) - set(PROVENANCE_COLUMNS))
         if values:
-            pairs = ", ".join(f"o.{c}::varchar as old_{c}, n.{c}::varchar as new_{c}" for c in values)
-            differs = " or ".join(f"o.{c}::varchar is distinct from n.{c}::varchar" for c in values)
+            pairs = ", ".join(f'o."{c}"::varchar as old_{c}, n."{c}"::varchar as new_{c}' for c in values)
+            differs = " or ".join(f'o."{c}"::varchar is distinct from n."{c}"::varchar' for c in values)
             con.execute(
                 f"""create or replace temp table changed_rows as
                     select {year("n")} as year, {key_json("n")} as key, {pairs}

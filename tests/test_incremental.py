@@ -1,0 +1,158 @@
+"""Fingerprints decide what a refresh redoes: nothing when nothing changed, only what is downstream of a
+changed dataset otherwise, and that partial rebuild publishes exactly what a full rebuild does."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.registry import all_datasets
+from tests.conftest import REPO, query, run_maw
+from warehouse import WarehousePaths, fingerprints, incremental, refresh_log
+
+# A full rebuild records a new retrieval (time and place) for every file; a carried-over row keeps the
+# retrieval of the identical bytes it was parsed from. Rows are compared on everything else, including the
+# sha256 of the raw file each row comes from.
+RETRIEVAL_COLUMNS = {"_source_file", "_retrieved_at"}
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _copy(warehouse: Path, target: Path) -> Path:
+    shutil.copytree(warehouse, target, symlinks=True)
+    return target
+
+
+def _latest_run(database: Path) -> str:
+    return query(database, "select run_id from meta.publish order by published_at desc limit 1")[0][0]
+
+
+def _models_run(run_id: str) -> set[str]:
+    """The models dbt built in a run, from the run_results.json of that run's dbt invocation."""
+    (target,) = (REPO / "dbt_project" / "target").glob(f"dbt_models-{run_id[:7]}-*")
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return {r["unique_id"] for r in results if r["unique_id"].startswith("model.")}
+
+
+def _downstream_models(source: str) -> set[str]:
+    """Every model downstream of a dbt source, from the child map of the project's manifest."""
+    manifest = json.loads((REPO / "dbt_project" / "target" / "manifest.json").read_text())
+    children = manifest["child_map"]
+    start = next(k for k in manifest["sources"] if k.endswith(f".{source}"))
+    seen, stack = set(), [start]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return {k for k in seen if k.startswith("model.")}
+
+
+@pytest.mark.slow
+def test_a_refresh_with_nothing_changed_publishes_nothing_and_leaves_the_file_byte_identical(
+    demo_warehouse: Path, tmp_path: Path
+) -> None:
+    warehouse = _copy(demo_warehouse, tmp_path / "warehouse")
+    database = warehouse / "migration.duckdb"
+    before = _sha256(database)
+    publishes = query(database, "select count(*) from meta.publish")
+
+    result = run_maw("refresh", warehouse=warehouse)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    said = [line for line in result.stderr.splitlines() if "Nothing changed" in line]
+    assert len(said) == 1 and "nothing validated, built or published" in said[0], result.stderr
+    assert "dbt build" not in result.stderr and "landed" not in result.stderr
+    assert _sha256(database) == before
+    assert query(database, "select count(*) from meta.publish") == publishes
+    assert not list((warehouse / "build").glob("*"))
+    check = refresh_log.read(WarehousePaths(warehouse))[-1]
+    published_id = query(database, "select publish_id from meta.publish order by published_at desc limit 1")[0][0]
+    assert check["outcome"] == "unchanged" and check["publish_id"] == published_id
+    assert check["datasets"] == len(all_datasets())
+
+
+@pytest.mark.slow
+def test_one_changed_dataset_rebuilds_only_its_downstream_models_and_equals_a_full_rebuild(
+    demo_warehouse: Path, changed_mirror: Path, tmp_path: Path
+) -> None:
+    mirror = changed_mirror
+    partial = _copy(demo_warehouse, tmp_path / "partial")
+    full = _copy(demo_warehouse, tmp_path / "full")
+
+    result = run_maw("refresh", "--mirror", str(mirror), warehouse=partial)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "changed: unhcr/population; models downstream of them; carried over: 26" in result.stderr
+    result = run_maw("refresh", "--full", "--mirror", str(mirror), warehouse=full)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    partial_run = _latest_run(partial / "migration.duckdb")
+    built = _models_run(partial_run)
+    assert built == _downstream_models("unhcr.population")
+    everything = _models_run(_latest_run(full / "migration.duckdb"))
+    assert built < everything and "model.migration_aid_warehouse.oda_transactions" not in built
+
+    loads = query(
+        partial / "migration.duckdb",
+        "select source, dataset, unchanged from meta.loads where run_id = ?",
+        [partial_run],
+    )
+    assert len(loads) == len(all_datasets())
+    assert [(s, d) for s, d, unchanged in loads if not unchanged] == [("unhcr", "population")]
+
+    with duckdb.connect(str(partial / "migration.duckdb"), read_only=True) as con:
+        con.execute(f"attach '{full / 'migration.duckdb'}' as full_build (read_only)")
+        marts = con.execute(
+            "select table_name from duckdb_tables() where database_name = 'migration' and schema_name = 'marts'"
+        ).fetchall()
+        full_marts = con.execute(
+            "select table_name from duckdb_tables() where database_name = 'full_build' and schema_name = 'marts'"
+        ).fetchall()
+        assert sorted(marts) == sorted(full_marts) and len(marts) > 10
+        for (table,) in marts:
+            columns = [
+                c
+                for (c,) in con.execute(
+                    "select column_name from duckdb_columns() where database_name = 'migration' "
+                    "and schema_name = 'marts' and table_name = ? order by column_index",
+                    [table],
+                ).fetchall()
+                if c not in RETRIEVAL_COLUMNS
+            ]
+            select = ", ".join(f'"{c}"' for c in columns)
+            for left, right in (("migration", "full_build"), ("full_build", "migration")):
+                extra = con.execute(
+                    f"select count(*) from (select {select} from {left}.marts.{table} "
+                    f"except all select {select} from {right}.marts.{table})"
+                ).fetchone()[0]
+                assert extra == 0, f"marts.{table}: {extra} row(s) in {left} but not in {right}"
+        changed = con.execute("select sum(refugees) from marts.world_year").fetchone()[0]
+    assert changed == query(demo_warehouse / "migration.duckdb", "select sum(refugees) from marts.world_year")[0][0] + 1
+
+
+def test_changed_code_or_dbt_project_changes_the_plan(demo_warehouse: Path, tmp_path: Path, monkeypatch) -> None:
+    """A dataset whose parser or suite changed is rebuilt although its bytes did not; a changed dbt
+    project rebuilds every model in a new build file."""
+    paths = WarehousePaths(_copy(demo_warehouse, tmp_path / "warehouse"))
+    context = incremental.source_context("demo")
+    datasets = [d for d in all_datasets() if d.source in {"fx", "unhcr"}]
+    same = incremental.make_plan(paths, context, datasets, "plan-test", full=False)
+    assert same.nothing_to_do and not same.changed
+
+    real_code_hash = fingerprints.code_hash
+    monkeypatch.setattr(fingerprints, "code_hash", lambda s: "edited" if s == "fx" else real_code_hash(s))
+    plan = incremental.make_plan(paths, context, datasets, "plan-test", full=False)
+    assert [(d.source, d.name) for d in plan.changed] == [("fx", "ecb_reference_rates")]
+    assert not plan.dbt_changed and not plan.fresh_build
+
+    monkeypatch.setattr(fingerprints, "dbt_hash", lambda: "edited")
+    plan = incremental.make_plan(paths, context, datasets, "plan-test", full=False)
+    assert plan.dbt_changed and plan.fresh_build and not plan.full
+    assert incremental.make_plan(paths, context, datasets, "plan-test", full=True).full

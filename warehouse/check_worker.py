@@ -1,0 +1,69 @@
+"""Expectation suites in a second process, so the two cores are both at work during a refresh.
+
+Great Expectations takes seconds to import and validates slowly. ``maw refresh`` starts one worker
+process before it imports Dagster; the worker imports GE meanwhile. Each dataset's load hands its loaded
+table to the worker as soon as it is in the build database and goes on with the next dataset; the
+dataset's blocking check then waits for that report. The gate is the same: nothing downstream runs until
+the check has the report, and a failed report quarantines the load. Without a started worker (tests,
+``dagster dev``) checks validate in the calling process, as before.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+
+import polars as pl
+
+from expectations import CheckReport, Expectation
+
+_executor: ProcessPoolExecutor | None = None
+_pending: dict[tuple[str, str, str], Future] = {}
+
+
+def _warm() -> None:
+    import expectations.runner  # noqa: F401  (the slow import, done while the parent starts Dagster)
+
+
+def _validate(frame: pl.DataFrame, suite_name: str, expectations: Sequence[Expectation]) -> tuple[CheckReport, float]:
+    from expectations.runner import validate
+
+    clock = time.perf_counter()
+    report = validate(frame, suite_name, expectations)
+    return report, time.perf_counter() - clock
+
+
+def start() -> None:
+    """Start the worker (spawned: a fork of a process running DuckDB and polars threads is not safe)."""
+    global _executor
+    if _executor is None:
+        _executor = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_warm
+        )
+        _executor.submit(int)  # spawn now, not at the first dataset
+
+
+def started() -> bool:
+    return _executor is not None
+
+
+def submit(key: tuple[str, str, str], frame: pl.DataFrame, suite_name: str, suite: Sequence[Expectation]) -> None:
+    if _executor is not None:
+        _pending[key] = _executor.submit(_validate, frame, suite_name, suite)
+
+
+def take(key: tuple[str, str, str]) -> tuple[CheckReport, float] | None:
+    """The worker's report (and its seconds) for a load submitted earlier, waiting for it; None when none
+    was submitted."""
+    future = _pending.pop(key, None)
+    return None if future is None else future.result()
+
+
+def stop() -> None:
+    global _executor
+    if _executor is not None:
+        _executor.shutdown(wait=True, cancel_futures=True)
+        _executor = None
+    _pending.clear()
