@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import sql
+
 KEEP = 3
 
 
@@ -38,13 +40,13 @@ def write_exports(con: duckdb.DuckDBPyConnection, folder: Path, record: dict) ->
     ]
     files = []
     for table in tables:
-        rows = con.execute(f"select count(*) from marts.{table}").fetchone()[0]
+        rows = con.execute(f"select count(*) from marts.{sql.ident(table)}").fetchone()[0]
         for fmt, suffix, options in (
             ("parquet", "parquet", "format parquet, compression zstd"),
             ("csv", "csv.gz", "format csv, header true, compression gzip"),
         ):
             path = folder / f"{table}.{suffix}"
-            con.execute(f"copy (select * from marts.{table}) to '{path}' ({options})")
+            con.execute(f"copy (select * from marts.{sql.ident(table)}) to {sql.literal(path)} ({options})")
             files.append(
                 {
                     "table": f"marts.{table}",

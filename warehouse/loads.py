@@ -20,7 +20,7 @@ import duckdb
 
 from expectations import CheckReport, Expectation
 from ingest.common.source import PROVENANCE_COLUMNS, Dataset, IngestError, Snapshot, SourceContext, land, utc_now
-from warehouse import WarehousePaths, meta
+from warehouse import WarehousePaths, meta, sql
 
 log = logging.getLogger("maw.load")
 
@@ -103,12 +103,13 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
     try:
         if snapshot.files:
             meta.record_snapshot(con, snapshot)
-        con.execute(f"create schema if not exists raw_{dataset.source}")
+        con.execute(f"create schema if not exists {sql.ident('raw_' + dataset.source)}")
         clock = time.perf_counter()
         if unchanged:
             # Same bytes as the published load: skip parsing, carry the validated table over.
-            con.execute(f"attach '{paths.published}' as previous (read_only)")
-            con.execute(f"create or replace table {dataset.table} as select * from previous.{dataset.table}")
+            con.execute(f"attach {sql.literal(paths.published)} as previous (read_only)")
+            target, carried = sql.table(dataset.table), sql.table(f"previous.{dataset.table}")
+            con.execute(f"create or replace table {target} as select * from {carried}")
             con.execute("detach previous")
             seconds["parse"] = 0.0
             log.info("%s/%s: raw bytes unchanged, reusing the published table", dataset.source, dataset.name)
@@ -121,12 +122,12 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
             seconds["parse"] = time.perf_counter() - clock
             clock = time.perf_counter()
             con.register("incoming", frame.to_arrow())
-            con.execute(f"create or replace table {dataset.table} as select * from incoming")
+            con.execute(f"create or replace table {sql.table(dataset.table)} as select * from incoming")
             con.unregister("incoming")
             if dataset.track_changes:
                 record_changes(con, paths, dataset, snapshot_id, run_id)
         seconds["load"] = time.perf_counter() - clock
-        rows = con.execute(f"select count(*) from {dataset.table}").fetchone()[0]
+        rows = con.execute(f"select count(*) from {sql.table(dataset.table)}").fetchone()[0]
         con.execute(
             "delete from meta.loads where run_id = ? and source = ? and dataset = ?",
             [run_id, dataset.source, dataset.name],
@@ -164,7 +165,7 @@ def check_dataset(dataset: Dataset, paths: WarehousePaths, run_id: str) -> Check
     clock = time.perf_counter()
     con = connect_build(paths, run_id)
     try:
-        frame = con.sql(f"select * from {dataset.table}").pl()
+        frame = con.sql(f"select * from {sql.table(dataset.table)}").pl()
         report = validate(frame, f"{dataset.source}.{dataset.name}", suite_for(dataset))
         status = "validated" if report.success else "quarantined"
         con.execute(
@@ -248,7 +249,7 @@ def record_changes(
     """
     if not paths.published.exists():
         return 0
-    con.execute(f"attach '{paths.published}' as previous (read_only)")
+    con.execute(f"attach {sql.literal(paths.published)} as previous (read_only)")
     try:
         schema, table = dataset.table.split(".")
         exists = con.execute(
@@ -263,15 +264,15 @@ def record_changes(
             "and status = 'published' order by finished_at desc limit 1",
             [dataset.source, dataset.name],
         ).fetchone()
-        new, old = dataset.table, f"previous.{dataset.table}"
+        new, old = sql.table(dataset.table), sql.table(f"previous.{dataset.table}")
         keys = list(dataset.key)
-        join = " and ".join(f"n.{k} is not distinct from o.{k}" for k in keys)
+        join = " and ".join(f"n.{sql.ident(k)} is not distinct from o.{sql.ident(k)}" for k in keys)
 
         def key_json(side: str) -> str:
-            return "to_json(struct_pack(" + ", ".join(f"{k} := {side}.{k}" for k in keys) + "))"
+            return "to_json(struct_pack(" + ", ".join(f"{sql.ident(k)} := {side}.{sql.ident(k)}" for k in keys) + "))"
 
         def year(side: str) -> str:
-            return f"{side}.year" if "year" in keys else "null"
+            return f'{side}."year"' if "year" in keys else "null"
 
         head = "select ?, ?, ?, ?, ?"
         params = [run_id, dataset.source, dataset.name, previous_id[0] if previous_id else None, snapshot_id]
@@ -292,19 +293,20 @@ def record_changes(
         old_columns = {r[0] for r in con.execute(f"describe {old}").fetchall()}
         values = sorted((new_columns & old_columns) - set(keys) - set(PROVENANCE_COLUMNS))
         if values:
-            pairs = ", ".join(f"o.{c}::varchar as old_{c}, n.{c}::varchar as new_{c}" for c in values)
-            differs = " or ".join(f"o.{c}::varchar is distinct from n.{c}::varchar" for c in values)
+            # Positional aliases (old_0, new_0, ...): a column's own name may be anything.
+            quoted = [sql.ident(c) for c in values]
+            pairs = ", ".join(f"o.{c}::varchar as old_{i}, n.{c}::varchar as new_{i}" for i, c in enumerate(quoted))
+            differs = " or ".join(f"o.{c}::varchar is distinct from n.{c}::varchar" for c in quoted)
             con.execute(
                 f"""create or replace temp table changed_rows as
                     select {year("n")} as year, {key_json("n")} as key, {pairs}
                     from {new} n join {old} o on {join} where {differs}"""
             )
-            for column in values:
+            for i, column in enumerate(values):
                 con.execute(
-                    f"""insert into meta.changes {head}, year, 'changed', key, '{column}', old_{column},
-                        new_{column}, now() from changed_rows
-                        where old_{column} is distinct from new_{column}""",
-                    params,
+                    f"""insert into meta.changes {head}, year, 'changed', key, ?, old_{i}, new_{i}, now()
+                        from changed_rows where old_{i} is distinct from new_{i}""",
+                    [*params, column],
                 )
             con.execute("drop table changed_rows")
         return con.execute("select count(*) from meta.changes").fetchone()[0] - before

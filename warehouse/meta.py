@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.common.source import Snapshot
+from warehouse import sql
 
 DDL = """
 create schema if not exists meta;
@@ -49,7 +50,7 @@ def carry_history(con: duckdb.DuckDBPyConnection, published: Path) -> None:
     ensure(con)
     if not published.exists():
         return
-    con.execute(f"attach '{published}' as previous (read_only)")
+    con.execute(f"attach {sql.literal(published)} as previous (read_only)")
     try:
         previous_tables = {
             row[0]
@@ -59,7 +60,9 @@ def carry_history(con: duckdb.DuckDBPyConnection, published: Path) -> None:
         }
         for table in HISTORY_TABLES:
             if table in previous_tables:
-                con.execute(f"insert into meta.{table} by name select * from previous.meta.{table}")
+                con.execute(
+                    f"insert into meta.{sql.ident(table)} by name select * from previous.meta.{sql.ident(table)}"
+                )
     finally:
         con.execute("detach previous")
 
