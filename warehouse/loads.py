@@ -20,7 +20,7 @@ import duckdb
 
 from expectations import CheckReport, Expectation
 from ingest.common.source import PROVENANCE_COLUMNS, Dataset, IngestError, Snapshot, SourceContext, land, utc_now
-from warehouse import WarehousePaths, meta, sql
+from warehouse import STORAGE_VERSION, WarehousePaths, meta, sql
 
 log = logging.getLogger("maw.load")
 
@@ -43,10 +43,20 @@ def connect_build(paths: WarehousePaths, run_id: str) -> duckdb.DuckDBPyConnecti
     path = paths.build_db(run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     fresh = not path.exists()
+    if fresh:
+        create_database(path)
     con = duckdb.connect(str(path))
     if fresh:
         meta.carry_history(con, paths.published)
     return con
+
+
+def create_database(path: Path) -> None:
+    """An empty database file in the storage format of ``STORAGE_VERSION``, which every later writer (this
+    process, dbt) keeps: DuckDB 2.0 would otherwise write a format DuckDB 1.x cannot read."""
+    with duckdb.connect() as con:
+        con.execute(f"attach {sql.literal(path)} as created (storage_version {sql.literal(STORAGE_VERSION)})")
+        con.execute("detach created")
 
 
 def suite_for(dataset: Dataset) -> list[Expectation]:
