@@ -117,8 +117,11 @@ def fetch_pages(
                 name=f"datastore-transaction-page-{len(pages) + 1:04d}",
             )
         )
-        if not response["docs"]:
-            break
+        if not response["docs"]:  # before numFound: a partial answer, not the end of the data
+            raise FetchError(
+                f"page {len(pages)} (start={start}) is empty but numFound is {found}: only {start} of {found} rows",
+                file=raw.origin,
+            )
         start += len(response["docs"])
     log.info("IATI Datastore: %s transactions in %d page(s)", found, len(pages))
     return pages
