@@ -103,8 +103,17 @@ def not_null(*columns: str) -> list[Expectation]:
     return [Expectation("expect_column_values_to_not_be_null", {"column": c}) for c in columns]
 
 
+# No count of people can exceed the world's population (about 8.2e9 in 2025, with headroom).
+WORLD_POPULATION = 8_300_000_000
+
+
 def non_negative(*columns: str) -> list[Expectation]:
     return [Expectation("expect_column_values_to_be_between", {"column": c, "min_value": 0}) for c in columns]
+
+
+def people_counts(*columns: str) -> list[Expectation]:
+    """Counts of people: never negative and never more people than there are in the world."""
+    return [between(c, 0, WORLD_POPULATION) for c in columns]
 
 
 def between(column: str, min_value: Any = None, max_value: Any = None) -> Expectation:

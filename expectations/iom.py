@@ -12,6 +12,7 @@ from expectations import (
     non_negative,
     not_null,
     of_type,
+    people_counts,
     rows_between,
     unique_key,
 )
@@ -82,7 +83,8 @@ SUITES = {
         in_set("admin0_pcode", known_iso3()),
         in_set("assessment_type", {"BA", "SA", "ETT"}),
         of_type("idps", "int64"),
-        *non_negative("idps", "number_males", "number_females", "round_number"),
+        *people_counts("idps", "number_males", "number_females"),
+        *non_negative("round_number"),
         _same_country("admin1_pcode_iso3"),
         _same_country("admin2_pcode_iso3"),
         unique_key(*DTM_KEY),
@@ -96,7 +98,7 @@ SUITES = {
         # main_id is kept as published: one real 2015 JSON row has the placeholder "it will be included".
         between("incident_year", 2014, date.today().year),
         # Rows may carry negative corrections (-13 missing, -1 survivor); no incident may total below zero.
-        *non_negative("incident_dead_missing"),
+        *people_counts("incident_dead_missing"),
         Expectation(
             "expect_column_pair_values_to_be_equal",
             {

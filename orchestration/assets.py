@@ -79,7 +79,14 @@ def build_dataset_asset(dataset: Dataset) -> AssetsDefinition:
         context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource
     ) -> MaterializeResult:
         try:
-            outcome = loads.ingest_dataset(dataset, sources.context(), warehouse.paths(), context.run_id)
+            outcome = loads.ingest_dataset(
+                dataset,
+                sources.context(),
+                warehouse.paths(),
+                context.run_id,
+                tolerance=warehouse.tolerance(),
+                accepted=frozenset(warehouse.accept),
+            )
         except loads.LoadFailed as exc:
             raise Failure(description=str(exc)) from exc
         return MaterializeResult(

@@ -46,6 +46,18 @@ def refresh(args: argparse.Namespace) -> int:
             return 2
     else:
         mode, mirror = "demo", ""
+    from ingest.registry import all_datasets
+
+    known = {f"{d.source}/{d.name}" for d in all_datasets()}
+    unknown = sorted(set(args.accept) - known)
+    if unknown:
+        console.print(f"[red]--accept names no dataset: {', '.join(unknown)}[/red] (known: {', '.join(sorted(known))})")
+        return 2
+    try:
+        shrink, grow = (abs(float(part)) / 100 for part in args.row_tolerance.split(","))
+    except ValueError:
+        console.print(f"[red]--row-tolerance {args.row_tolerance!r}: expected two percentages, e.g. -10,+50[/red]")
+        return 2
     console.print(
         f"[bold]maw refresh[/bold]: sources from {mode}{' ' + mirror if mirror else ''}, warehouse {paths.root}"
     )
@@ -60,7 +72,14 @@ def refresh(args: argparse.Namespace) -> int:
     run_config = {
         "resources": {
             "sources": {"config": {"mode": mode, "mirror_dir": mirror}},
-            "warehouse": {"config": {"root": str(paths.root)}},
+            "warehouse": {
+                "config": {
+                    "root": str(paths.root),
+                    "accept": list(args.accept),
+                    "row_shrink_tolerance": shrink,
+                    "row_growth_tolerance": grow,
+                }
+            },
         },
         "loggers": {"console": {"config": {"log_level": "DEBUG" if args.verbose else "CRITICAL"}}},
     }
@@ -221,6 +240,19 @@ def main(argv: list[str] | None = None) -> int:
     where = run.add_mutually_exclusive_group()
     where.add_argument("--mirror", metavar="DIR", help="read sources from a directory laid out like ../shared/data")
     where.add_argument("--live", action="store_true", help="call the live APIs")
+    run.add_argument(
+        "--accept",
+        action="append",
+        default=[],
+        metavar="SOURCE/DATASET",
+        help="accept a row-count change beyond the tolerance for this dataset in this run (recorded in meta)",
+    )
+    run.add_argument(
+        "--row-tolerance",
+        default="-10,+50",
+        metavar="SHRINK,GROW",
+        help="allowed row-count change against the last publish, in percent (default -10,+50)",
+    )
     run.set_defaults(func=refresh)
     commands.add_parser("status", help="what is published").set_defaults(func=status)
     query = commands.add_parser("sql", help="query the published warehouse read-only")

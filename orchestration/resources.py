@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from dagster import ConfigurableResource
+from pydantic import Field
 
 from ingest.common.source import Mode, SourceContext
 from warehouse import WarehousePaths
+from warehouse.gates import RowTolerance
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_MIRROR = REPO_ROOT / "demo_mirror"
@@ -34,9 +36,17 @@ class SourcesResource(ConfigurableResource):
 
 
 class WarehouseResource(ConfigurableResource):
-    """The warehouse directory (``MAW_WAREHOUSE_DIR``): raw/, build/, quarantine/, migration.duckdb."""
+    """The warehouse directory (``MAW_WAREHOUSE_DIR``): raw/, build/, quarantine/, migration.duckdb; the
+    row-count tolerance against the last publish, and the datasets whose out-of-tolerance change this run
+    accepts (``source/dataset``)."""
 
     root: str = "warehouse"
+    row_shrink_tolerance: float = 0.10
+    row_growth_tolerance: float = 0.50
+    accept: list[str] = Field(default_factory=list)
 
     def paths(self) -> WarehousePaths:
         return WarehousePaths(Path(self.root).resolve())
+
+    def tolerance(self) -> RowTolerance:
+        return RowTolerance(shrink=self.row_shrink_tolerance, grow=self.row_growth_tolerance)

@@ -20,7 +20,7 @@ import duckdb
 
 from expectations import CheckReport, Expectation
 from ingest.common.source import PROVENANCE_COLUMNS, Dataset, IngestError, Snapshot, SourceContext, land, utc_now
-from warehouse import STORAGE_VERSION, WarehousePaths, meta, sql
+from warehouse import STORAGE_VERSION, WarehousePaths, gates, meta, sql
 
 log = logging.getLogger("maw.load")
 
@@ -83,8 +83,17 @@ def _published_snapshot(paths: WarehousePaths, dataset: Dataset) -> str | None:
     return row[0] if row else None
 
 
-def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePaths, run_id: str) -> LoadOutcome:
-    """Fetch -> land -> parse -> load into the build database (validation is a separate step)."""
+def ingest_dataset(
+    dataset: Dataset,
+    context: SourceContext,
+    paths: WarehousePaths,
+    run_id: str,
+    *,
+    tolerance: gates.RowTolerance = gates.DEFAULT_TOLERANCE,
+    accepted: frozenset[str] = frozenset(),
+) -> LoadOutcome:
+    """Fetch -> land -> parse -> load into the build database (validation is a separate step); a row count
+    too far from the last publish's stops the load unless ``accepted`` names the dataset."""
     started = utc_now()
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
@@ -138,6 +147,10 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
                 record_changes(con, paths, dataset, snapshot_id, run_id)
         seconds["load"] = time.perf_counter() - clock
         rows = con.execute(f"select count(*) from {sql.table(dataset.table)}").fetchone()[0]
+        problem = None if unchanged else gates.check_row_count(con, dataset, rows, run_id, tolerance, accepted)
+        if problem:
+            report = quarantine(paths, run_id, snapshot, f"Completeness gate failed\n\n{problem}\n")
+            raise LoadFailed(f"{dataset.source}/{dataset.name}: {problem} (report: {report})")
         con.execute(
             "delete from meta.loads where run_id = ? and source = ? and dataset = ?",
             [run_id, dataset.source, dataset.name],

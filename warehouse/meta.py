@@ -32,13 +32,17 @@ create table if not exists meta.changes (
     year integer, change varchar, key json, column_name varchar, old_value varchar, new_value varchar,
     detected_at timestamptz
 );
+create table if not exists meta.acceptances (
+    run_id varchar, source varchar, dataset varchar, gate varchar, previous_rows bigint, rows bigint,
+    problem varchar, accepted_at timestamptz
+);
 create table if not exists meta.publish (
     publish_id varchar, run_id varchar, mode varchar, published_at timestamptz, path varchar,
     snapshots json, checks_passed integer, checks_total integer, dbt_summary json
 );
 """
 
-HISTORY_TABLES = ("snapshots", "loads", "changes", "publish")
+HISTORY_TABLES = ("snapshots", "loads", "changes", "acceptances", "publish")
 
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
