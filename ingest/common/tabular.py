@@ -6,30 +6,50 @@ reported with its file, row and column instead of a bare polars error.
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Mapping, Sequence
 
 import polars as pl
 
+from ingest.common import rawio
 from ingest.common.source import LandedFile, ParseError, with_provenance
 
 _BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 Schema = Mapping[str, pl.DataType | type[pl.DataType]]
 
 
-def read_csv_text(landed: LandedFile, columns: Sequence[str], *, null_values: Sequence[str] = ("",)) -> pl.DataFrame:
-    """Read a (possibly gzipped) CSV as all-text columns, checking the header first."""
-    content = landed.path.read_bytes()
+def read_csv_text(
+    landed: LandedFile,
+    columns: Sequence[str] | None = None,
+    *,
+    null_values: Sequence[str] = ("",),
+    allow_empty: bool = False,
+) -> pl.DataFrame:
+    """Read a (possibly gzipped) UTF-8 CSV as all-text columns (``columns`` only, when given).
+
+    An empty file, a header without rows (unless ``allow_empty``), a byte that is not UTF-8 and a row with
+    fewer or more fields than the header are errors naming file, line and field: polars would fill a short
+    row (say the last row of a cut-off export) with nulls without a word.
+    """
+    content = rawio.read_raw(landed)
+    if not content.strip():
+        raise ParseError("file is empty: no header, no rows", file=landed.origin)
+    header_line = content[: content.find(b"\n")] if b"\n" in content else content
+    header_text = header_line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r")
     try:
-        frame = pl.read_csv(
-            io.BytesIO(content),
-            infer_schema=False,
-            null_values=list(null_values),
-            raise_if_empty=True,
-        )
-    except (pl.exceptions.PolarsError, UnicodeDecodeError, OSError, EOFError) as exc:
-        raise ParseError(f"not a readable CSV: {exc}", file=landed.origin) from exc
-    missing = [c for c in columns if c not in frame.columns]
+        header = next(csv.reader([header_text]), [])
+    except csv.Error:
+        header = header_text.split(",")
+    text = rawio.decode_utf8(content, landed.origin, header)
+    try:
+        frame = pl.read_csv(io.StringIO(text), infer_schema=False, null_values=list(null_values), raise_if_empty=True)
+    except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
+        rawio.check_fields(text, landed.origin)  # names the line when the rows do not fit the header
+        raise ParseError(f"not a readable CSV: {str(exc).splitlines()[0]}", file=landed.origin) from None
+    if frame.width and frame.get_column(frame.columns[-1]).null_count():
+        rawio.check_fields(text, landed.origin)  # a null in the last column may be a short row
+    missing = [c for c in columns or () if c not in frame.columns]
     if missing:
         raise ParseError(
             f"columns missing from header: {', '.join(missing)} (found: {', '.join(frame.columns)})",
@@ -37,7 +57,9 @@ def read_csv_text(landed: LandedFile, columns: Sequence[str], *, null_values: Se
             row=1,
             field=missing[0],
         )
-    return frame.select(columns)
+    if frame.height == 0 and not allow_empty:
+        raise ParseError("the file has a header but no data rows", file=landed.origin, row=2)
+    return frame if columns is None else frame.select(columns)
 
 
 def cast_checked(frame: pl.DataFrame, schema: Schema, landed: LandedFile, first_row: int) -> pl.DataFrame:

@@ -24,9 +24,7 @@ are not a country (``Mixed/Unknown``) stay null, any other unresolved name fails
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 import logging
 import os
@@ -35,13 +33,15 @@ import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime
 
+import fastexcel
 import polars as pl
 import pycountry
 
+from ingest.common import rawio
 from ingest.common.countries import try_resolve
 from ingest.common.http import HttpClient, env_key
 from ingest.common.source import Dataset, FetchError, LandedFile, ParseError, RawFile, SourceContext, read_mirror_file
-from ingest.common.tabular import Schema, cast_checked
+from ingest.common.tabular import Schema, cast_checked, read_csv_text
 
 log = logging.getLogger("maw.iom")
 
@@ -232,10 +232,10 @@ def _vintages(files: Sequence[LandedFile]) -> dict[str, date]:
     for landed in files:
         if landed.name != "manifest.csv":
             continue
-        for row in csv.DictReader(io.StringIO(landed.path.read_text(encoding="utf-8"))):
+        for row in read_csv_text(landed, ["file", "recorded"]).iter_rows(named=True):
             try:
                 vintages[row["file"]] = date.fromisoformat(row["recorded"])
-            except (KeyError, ValueError) as exc:
+            except (TypeError, ValueError) as exc:
                 raise ParseError(f"manifest row has no usable recorded date: {exc}", file=landed.origin) from exc
     return vintages
 
@@ -397,11 +397,7 @@ def _operation_statuses(landed: LandedFile) -> dict[tuple[str, str], str]:
 
 def _read_text_csv(landed: LandedFile) -> tuple[pl.DataFrame, int]:
     """A CSV as text (BOM and HXL hashtag row dropped), with the line number of its first record."""
-    text = landed.path.read_bytes().decode("utf-8-sig", errors="strict")
-    try:
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False, null_values=[""], raise_if_empty=True)
-    except pl.exceptions.PolarsError as exc:
-        raise ParseError(f"not a readable CSV: {exc}", file=landed.origin) from exc
+    frame = read_csv_text(landed)  # decode errors, empty files and ragged rows named by line and field
     first_row = 2
     if frame.height and str(frame.row(0)[0] or "").startswith("#"):
         frame, first_row = frame.slice(1), 3
@@ -629,9 +625,10 @@ def _mmp_text_frame(rows: list[dict[str, str | None]]) -> pl.DataFrame:
 
 def _xlsx_rows(landed: LandedFile) -> list[dict[str, str | None]]:
     """All cells as text; the export stores most cells (dates too) as strings and counts as numbers."""
+    rawio.check_zip(landed)  # an xlsx is a zip: refuse a decompression bomb before calamine opens it
     try:
         frame = pl.read_excel(landed.path, engine="calamine", infer_schema_length=0)
-    except (pl.exceptions.PolarsError, OSError, ValueError, zipfile.BadZipFile) as exc:
+    except (pl.exceptions.PolarsError, OSError, ValueError, zipfile.BadZipFile, fastexcel.FastExcelError) as exc:
         raise ParseError(f"not a readable xlsx export: {exc}", file=landed.origin) from exc
     frame = frame.rename({c: c.replace("\ufeff", "").strip() for c in frame.columns})
     missing = [c for c in MMP_XLSX if c not in frame.columns]
