@@ -3,6 +3,7 @@ every outcome is a parsed frame or a project error naming the file; nothing esca
 
 from __future__ import annotations
 
+import gzip
 import random
 from collections import Counter
 from pathlib import Path
@@ -55,8 +56,6 @@ def test_fuzzed_raw_files_parse_or_fail_naming_the_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("seed", range(25))
 def test_a_csv_cut_in_the_middle_of_a_row_is_an_error_naming_the_line(tmp_path: Path, seed: int) -> None:
-    import gzip
-
     dataset = next(d for d in all_datasets() if (d.source, d.name) == ("unhcr", "population"))
     (raw,) = dataset.fetch(SourceContext(mode="demo", mirror_dir=DEMO_MIRROR))
     text = gzip.decompress(raw.content)
