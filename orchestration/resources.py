@@ -44,6 +44,8 @@ class WarehouseResource(ConfigurableResource):
     row_shrink_tolerance: float = 0.10
     row_growth_tolerance: float = 0.50
     accept: list[str] = Field(default_factory=list)
+    # all-or-nothing: a failed source fails the refresh instead of being carried over from the last publish
+    strict: bool = False
 
     def paths(self) -> WarehousePaths:
         return WarehousePaths(Path(self.root).resolve())

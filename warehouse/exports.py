@@ -63,6 +63,8 @@ def write_exports(con: duckdb.DuckDBPyConnection, folder: Path, record: dict) ->
         "published_at": record["published_at"],
         "database": record["path"],
         "source_snapshots": record["snapshots"],
+        # sources whose refresh failed: their last published tables were carried over (see stale_since)
+        "stale_sources": record.get("stale", []),
         "files": files,
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))

@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -188,6 +189,12 @@ def check_dataset(dataset: Dataset, paths: WarehousePaths, run_id: str) -> Check
     clock = time.perf_counter()
     con = connect_build(paths, run_id)
     try:
+        failed = con.execute(
+            "select error from meta.loads where run_id = ? and source = ? and dataset = ? and status = 'failed'",
+            [run_id, dataset.source, dataset.name],
+        ).fetchone()
+        if failed:
+            raise LoadFailed(f"{dataset.source}/{dataset.name}: not loaded, nothing to check: {failed[0]}")
         frame = con.sql(f"select * from {sql.table(dataset.table)}").pl()
         report = validate(frame, f"{dataset.source}.{dataset.name}", suite_for(dataset))
         status = "validated" if report.success else "quarantined"
@@ -230,6 +237,104 @@ def check_dataset(dataset: Dataset, paths: WarehousePaths, run_id: str) -> Check
             f"{dataset.source}/{dataset.name}: {report.summary()}\n{report.describe_failures()}\n(report: {target})"
         )
     return report
+
+
+def record_failure(dataset: Dataset, paths: WarehousePaths, run_id: str, error: str) -> None:
+    """A load that stopped before its table existed: kept in ``meta.loads`` so the source can be carried over."""
+    con = connect_build(paths, run_id)
+    try:
+        con.execute(
+            "delete from meta.loads where run_id = ? and source = ? and dataset = ?",
+            [run_id, dataset.source, dataset.name],
+        )
+        con.execute(
+            """insert into meta.loads (run_id, source, dataset, target_table, status, error, started_at, finished_at)
+               values (?, ?, ?, ?, 'failed', ?, ?, ?)""",
+            [run_id, dataset.source, dataset.name, dataset.table, error, utc_now(), utc_now()],
+        )
+    finally:
+        con.close()
+
+
+def carry_over_failed_sources(paths: WarehousePaths, run_id: str, datasets: Sequence[Dataset]) -> list[str]:
+    """Last known good: every dataset of a source with a failed or quarantined load gets its last published
+    table back, together (a source's datasets must agree), marked stale since its first unrefreshed publish.
+
+    Returns the sources carried over; raises when a failed source has nothing published to fall back on.
+    """
+    con = connect_build(paths, run_id)
+    try:
+        failed = dict(
+            con.execute(
+                "select source, string_agg(dataset || ': ' || coalesce(error, status), '; ' order by dataset) "
+                "from meta.loads where run_id = ? and status in ('failed', 'quarantined') group by source",
+                [run_id],
+            ).fetchall()
+        )
+        if not failed:
+            return []
+        if not paths.published.exists():
+            raise LoadFailed(f"{', '.join(sorted(failed))} failed and nothing was published before to carry over")
+        con.execute(f"attach {sql.literal(paths.published)} as previous (read_only)")
+        try:
+            for source, reason in sorted(failed.items()):
+                for dataset in (d for d in datasets if d.source == source):
+                    _carry_over(con, dataset, run_id, reason)
+                # Revisions and acceptances of loads that are not published are not history.
+                for table in ("changes", "acceptances"):
+                    con.execute(f"delete from meta.{table} where run_id = ? and source = ?", [run_id, source])
+        finally:
+            con.execute("detach previous")
+    finally:
+        con.close()
+    for source, reason in sorted(failed.items()):
+        log.warning("%s: failed (%s); its last published tables are carried over, marked stale", source, reason)
+    return sorted(failed)
+
+
+def _carry_over(con: duckdb.DuckDBPyConnection, dataset: Dataset, run_id: str, reason: str) -> None:
+    previous = con.execute(
+        """select run_id, snapshot_id, files, bytes, rows, checks_passed, checks_total, check_results,
+                  coalesce(stale_since, finished_at)
+           from previous.meta.loads where source = ? and dataset = ? and status = 'published'
+           order by finished_at desc limit 1""",
+        [dataset.source, dataset.name],
+    ).fetchone()
+    if previous is None:
+        raise LoadFailed(
+            f"{dataset.source} failed ({reason}) and {dataset.source}/{dataset.name} was never published: "
+            "nothing to carry over"
+        )
+    con.execute(f"create schema if not exists {sql.ident('raw_' + dataset.source)}")
+    target, carried = sql.table(dataset.table), sql.table(f"previous.{dataset.table}")
+    con.execute(f"create or replace table {target} as select * from {carried}")
+    con.execute(
+        "delete from meta.loads where run_id = ? and source = ? and dataset = ?",
+        [run_id, dataset.source, dataset.name],
+    )
+    carried_from, snapshot_id, files, size, rows, passed, total, results, since = previous
+    con.execute(
+        """insert into meta.loads (run_id, source, dataset, target_table, snapshot_id, files, bytes, rows,
+           unchanged, status, checks_passed, checks_total, check_results, error, started_at, finished_at,
+           stale_since, carried_from_run)
+           values (?, ?, ?, ?, ?, ?, ?, ?, true, 'validated', ?, ?, ?, ?, now(), now(), ?, ?)""",
+        [
+            run_id,
+            dataset.source,
+            dataset.name,
+            dataset.table,
+            snapshot_id,
+            files,
+            size,
+            rows,
+            passed,
+            total,
+            results,
+            f"stale: {reason}"[:4000],
+            since,
+            carried_from,
+        ],
+    )
 
 
 def quarantine(paths: WarehousePaths, run_id: str, snapshot: Snapshot, text: str) -> Path:
