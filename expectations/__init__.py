@@ -12,7 +12,7 @@ from typing import Any
 
 import pycountry
 
-from ingest.common.columns import TableSchema
+from ingest.common.columns import WORLD_POPULATION, TableSchema
 from ingest.common.countries import PSEUDO_COUNTRIES
 
 
@@ -106,6 +106,11 @@ def not_null(*columns: str) -> list[Expectation]:
 
 def non_negative(*columns: str) -> list[Expectation]:
     return [Expectation("expect_column_values_to_be_between", {"column": c, "min_value": 0}) for c in columns]
+
+
+def people_counts(*columns: str) -> list[Expectation]:
+    """Counts of people: never negative and never more people than there are in the world."""
+    return [between(c, 0, WORLD_POPULATION) for c in columns]
 
 
 def between(column: str, min_value: Any = None, max_value: Any = None) -> Expectation:

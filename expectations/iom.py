@@ -10,6 +10,7 @@ from expectations import (
     non_negative,
     not_null,
     of_type,
+    people_counts,
     rows_between,
     unique_key,
 )
@@ -63,7 +64,8 @@ SUITES = {
         in_set("admin0_pcode", known_iso3()),
         in_set("assessment_type", {"BA", "SA", "ETT"}),
         of_type("idps", "int64"),
-        *non_negative("idps", "number_males", "number_females", "round_number"),
+        *people_counts("idps", "number_males", "number_females"),
+        *non_negative("round_number"),
         _same_country("admin1_pcode_iso3"),
         _same_country("admin2_pcode_iso3"),
         unique_key(*DTM_KEY),
@@ -71,7 +73,8 @@ SUITES = {
     ],
     "missing_migrants": [
         *PROVENANCE,
-        # columns, not-null, source formats, year window, non-negative incident totals, coordinates, grain
+        # columns, not-null, source formats, year window, incident totals within [0, world population],
+        # coordinates, grain
         *basic_expectations(MISSING_MIGRANTS),
         Expectation(
             "expect_column_pair_values_to_be_equal",

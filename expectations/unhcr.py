@@ -13,9 +13,9 @@ from expectations import (
     columns_exist,
     in_set,
     known_iso3,
-    non_negative,
     not_null,
     of_type,
+    people_counts,
     rows_between,
     unique_key,
 )
@@ -51,7 +51,7 @@ def _counts(*columns: str, nullable: bool = False) -> list[Expectation]:
     return [
         *columns_exist(*columns),
         *[of_type(c, "int64") for c in columns],
-        *non_negative(*columns),
+        *people_counts(*columns),
         *([] if nullable else not_null(*columns)),
     ]
 

@@ -77,9 +77,21 @@ def build_dataset_asset(dataset: Dataset) -> AssetsDefinition:
         warehouse: WarehouseResource,
     ) -> MaterializeResult:
         try:
-            outcome = loads.ingest_dataset(dataset, sources.context(settings), warehouse.paths(), context.run_id)
+            outcome = loads.ingest_dataset(
+                dataset,
+                sources.context(settings),
+                warehouse.paths(),
+                context.run_id,
+                tolerance=warehouse.tolerance(),
+                accepted=frozenset(warehouse.accept),
+            )
         except loads.LoadFailed as exc:
-            raise Failure(description=str(exc)) from exc
+            if warehouse.strict:
+                raise Failure(description=str(exc)) from exc
+            # Last known good: recorded here, carried over from the last publish before dbt runs.
+            loads.record_failure(dataset, warehouse.paths(), context.run_id, str(exc))
+            logging.getLogger("maw.load").error("%s", exc)
+            return MaterializeResult(metadata={"failed": str(exc)[:4000], "table": dataset.table})
         return MaterializeResult(
             metadata={
                 "rows": outcome.rows,
@@ -105,7 +117,9 @@ def build_dataset_check(dataset: Dataset) -> AssetChecksDefinition:
         try:
             report = loads.check_dataset(dataset, warehouse.paths(), context.op_execution_context.run_id)
         except loads.LoadFailed as exc:
-            return AssetCheckResult(passed=False, severity=AssetCheckSeverity.ERROR, description=str(exc)[:4000])
+            # Not strict: a warning does not block dbt; the source is carried over from the last publish.
+            severity = AssetCheckSeverity.ERROR if warehouse.strict else AssetCheckSeverity.WARN
+            return AssetCheckResult(passed=False, severity=severity, description=str(exc)[:4000])
         return AssetCheckResult(passed=True, metadata={"rows": report.rows, "expectations": report.summary()})
 
     return _check
@@ -129,6 +143,10 @@ class Translator(DagsterDbtTranslator):
 def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """``dbt build`` against this run's build database: models and their tests, tests gating."""
     hand_build_db_to_dbt(str(warehouse.paths().build_db(context.run_id)))
+    try:
+        loads.carry_over_failed_sources(warehouse.paths(), context.run_id, all_datasets())
+    except loads.LoadFailed as exc:
+        raise Failure(description=str(exc)) from exc
     logging.getLogger("maw.dbt").info("dbt build: staging, intermediate and marts models with their tests")
     yield from dbt.cli(["build"], context=context).stream()
 

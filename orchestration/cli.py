@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import sys
 import time
 import uuid
@@ -18,11 +19,19 @@ from pathlib import Path
 import duckdb
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.table import Table
 
 from ingest.common.settings import load_settings, quiet_third_party_telemetry
 from orchestration.manifest import manifest_problem
 from warehouse import WarehousePaths
+
+# Exit codes of `maw refresh` (also in the README).
+EXIT_OK = 0  # everything refreshed and published
+EXIT_FAILED = 1  # nothing published; the published warehouse is as it was
+EXIT_USAGE = 2  # bad arguments
+EXIT_PARTIAL = 3  # published, with failed sources carried over from the last publish (stale)
+EXIT_BUSY = 75  # another refresh holds the warehouse (EX_TEMPFAIL); nothing changed
 
 # Wide and unwrapped when not a terminal, so file paths in logs and CI output stay on one line.
 console = Console(stderr=True, width=None if sys.stderr.isatty() else 200, soft_wrap=not sys.stderr.isatty())
@@ -45,12 +54,45 @@ def refresh(args: argparse.Namespace) -> int:
         mode, mirror = "mirror", str(Path(args.mirror).resolve())
         if not Path(mirror).is_dir():
             console.print(f"[red]mirror directory {mirror} does not exist[/red]")
-            return 2
+            return EXIT_USAGE
     else:
         mode, mirror = "demo", ""
+    from ingest.registry import all_datasets
+
+    known = {f"{d.source}/{d.name}" for d in all_datasets()}
+    unknown = sorted(set(args.accept) - known)
+    if unknown:
+        console.print(f"[red]--accept names no dataset: {', '.join(unknown)}[/red] (known: {', '.join(sorted(known))})")
+        return EXIT_USAGE
+    try:
+        shrink, grow = (abs(float(part)) / 100 for part in args.row_tolerance.split(","))
+    except ValueError:
+        console.print(f"[red]--row-tolerance {args.row_tolerance!r}: expected two percentages, e.g. -10,+50[/red]")
+        return EXIT_USAGE
     console.print(
         f"[bold]maw refresh[/bold]: sources from {mode}{' ' + mirror if mirror else ''}, warehouse {paths.root}"
     )
+    from warehouse.publish import RefreshBusy, recover, refresh_lock
+
+    try:
+        with refresh_lock(paths, wait=args.wait):
+            for note in recover(paths):
+                logging.getLogger("maw.recover").warning("%s", note)
+            return _run(args, paths, mode, mirror, shrink, grow)
+    except RefreshBusy as exc:
+        console.print(f"[bold yellow]{exc}[/bold yellow]", highlight=False)
+        return EXIT_BUSY
+    except OSError as exc:  # read-only directory, full disk: say what and where, no traceback
+        where = exc.filename or paths.root
+        console.print(
+            f"[bold red]Refresh stopped: cannot write {where}: {exc.strerror or exc}.[/bold red] "
+            f"The published warehouse is untouched: {paths.published}",
+            highlight=False,
+        )
+        return EXIT_FAILED
+
+
+def _run(args: argparse.Namespace, paths: WarehousePaths, mode: str, mirror: str, shrink: float, grow: float) -> int:
     started = time.perf_counter()
     stale = manifest_problem()
     if stale:
@@ -88,11 +130,19 @@ def refresh(args: argparse.Namespace) -> int:
     run_config = {
         "resources": {
             "sources": {"config": {"mode": mode, "mirror_dir": mirror}},
-            "warehouse": {"config": {"root": str(paths.root)}},
+            "warehouse": {
+                "config": {
+                    "root": str(paths.root),
+                    "accept": list(args.accept),
+                    "row_shrink_tolerance": shrink,
+                    "row_growth_tolerance": grow,
+                    "strict": bool(args.strict),
+                }
+            },
         },
         "loggers": {"console": {"config": {"log_level": "DEBUG" if args.verbose else "CRITICAL"}}},
     }
-    log_file = paths.root / "logs" / f"refresh-{time.strftime('%Y%m%dT%H%M%S')}.log"
+    log_file = paths.root / "logs" / f"refresh-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     logging.getLogger("maw").info("running fetch -> land -> parse -> check -> dbt build -> publish (log: %s)", log_file)
     stages["startup"] = time.perf_counter() - started - stages["plan"]
@@ -117,7 +167,10 @@ def refresh(args: argparse.Namespace) -> int:
             if evaluation is not None and not evaluation.passed:
                 problems.append(f"{evaluation.asset_key.to_user_string()}: {evaluation.description or 'check failed'}")
     if not result.success:
-        kept = discard_build(paths, result.run_id)
+        try:
+            kept = discard_build(paths, result.run_id)
+        except OSError:
+            kept = None
         console.print("[bold red]Refresh failed; nothing was published.[/bold red]")
         for problem in dict.fromkeys(problems):
             console.print(problem, markup=False, highlight=False)
@@ -132,9 +185,9 @@ def refresh(args: argparse.Namespace) -> int:
         console.print(f"Published warehouse left as it was: {paths.published}")
         if kept:
             console.print(f"Failed build kept for inspection: {kept}")
-        return 1
-    _print_summary(paths, result.run_id, time.perf_counter() - started)
-    return 0
+        return EXIT_FAILED
+    stale = _print_summary(paths, result.run_id, time.perf_counter() - started)
+    return EXIT_PARTIAL if stale else EXIT_OK
 
 
 def _selection(defs, plan) -> list | None:
@@ -181,12 +234,18 @@ def _root_cause(error) -> str:
     return innermost.message.strip()
 
 
-def _print_summary(paths: WarehousePaths, run_id: str, seconds: float) -> None:
+def _print_summary(paths: WarehousePaths, run_id: str, seconds: float) -> list[str]:
+    """Print what this run published; returns the sources that are stale (carried over)."""
     with duckdb.connect(str(paths.published), read_only=True) as con:
         loads = con.execute(
             """select source, dataset, rows, unchanged, checks_passed, checks_total,
-                      fetch_seconds, parse_seconds, load_seconds, validate_seconds
+                      fetch_seconds, parse_seconds, load_seconds, validate_seconds, stale_since::varchar
                from meta.loads where run_id = ? order by source, dataset""",
+            [run_id],
+        ).fetchall()
+        stale = con.execute(
+            """select source, min(stale_since)::varchar, any_value(error) from meta.loads
+               where run_id = ? and stale_since is not null group by source order by source""",
             [run_id],
         ).fetchall()
         marts = con.execute(
@@ -195,19 +254,29 @@ def _print_summary(paths: WarehousePaths, run_id: str, seconds: float) -> None:
     table = Table(title="Loads", show_lines=False)
     for column in ("source/dataset", "rows", "checks", "fetch s", "parse s", "load s", "check s", "note"):
         table.add_column(column, justify="right" if column not in {"source/dataset", "note"} else "left")
-    for source, dataset, rows, unchanged, passed, total, f, p, load_s, v in loads:
+    for source, dataset, rows, unchanged, passed, total, f, p, load_s, v, stale_since in loads:
         table.add_row(
             f"{source}/{dataset}",
             f"{rows:,}",
             f"{passed}/{total}",
             *(f"{x or 0:.1f}" for x in (f, p, load_s, v)),
-            "unchanged, reused" if unchanged else "",
+            f"STALE since {stale_since}" if stale_since else "unchanged, reused" if unchanged else "",
         )
     out = Console(width=None if sys.stdout.isatty() else 140)
     out.print(table)
     out.print(f"Marts: {', '.join(f'marts.{name}' for name, _ in marts)}")
+    if stale:
+        out.print(
+            f"[bold yellow]Published with stale sources[/bold yellow] {paths.published} in {seconds:.0f} s "
+            f"(run {run_id[:8]}); exit code {EXIT_PARTIAL}. Carried over from the last publish:"
+        )
+        for source, since, error in stale:
+            out.print(f"  {source}: stale since {since}: {error}", markup=False, highlight=False)
+        out.print("Fix the source and refresh again; maw refresh --strict publishes all or nothing.")
+        return [source for source, *_ in stale]
     out.print(f"[green]Published[/green] {paths.published} in {seconds:.0f} s (run {run_id[:8]}).")
     out.print("Query it: maw sql \"select * from marts.country_year where iso3 = 'JOR' order by year\"")
+    return []
 
 
 def status(_args: argparse.Namespace) -> int:
@@ -229,18 +298,31 @@ def status(_args: argparse.Namespace) -> int:
             f"checks {passed}/{total} passed"
         )
         table = Table(title="Raw snapshots behind this publish")
-        for column in ("source/dataset", "rows", "checks", "snapshot", "files", "retrieved", "origin"):
+        for column in ("source/dataset", "rows", "checks", "snapshot", "files", "retrieved", "origin", "stale since"):
             table.add_column(column)
         rows = con.execute(
             """select l.source || '/' || l.dataset, l.rows, l.checks_passed || '/' || l.checks_total,
-                      left(l.snapshot_id, 12), l.files, max(s.retrieved_at)::varchar, min(s.origin)
+                      left(l.snapshot_id, 12), l.files, max(s.retrieved_at)::varchar, min(s.origin),
+                      l.stale_since::varchar
                from meta.loads l left join meta.snapshots s using (snapshot_id)
                where l.run_id = ? group by all order by 1""",
             [run_id],
         ).fetchall()
-        for name, count, checks, snap, files, retrieved, origin in rows:
-            table.add_row(name, f"{count:,}", checks, snap, str(files), retrieved or "", origin or "")
+        for name, count, checks, snap, files, retrieved, origin, since in rows:
+            table.add_row(name, f"{count:,}", checks, snap, str(files), retrieved or "", origin or "", since or "")
         out.print(table)
+        stale = con.execute(
+            """select source, min(stale_since)::varchar, any_value(error) from meta.loads
+               where run_id = ? and stale_since is not null group by source order by source""",
+            [run_id],
+        ).fetchall()
+        for source, since, error in stale:
+            out.print(
+                f"[bold yellow]STALE[/bold yellow] {source}: not refreshed since {since} ({escape(error or '')})",
+                highlight=False,
+            )
+        if not stale:
+            out.print("Every source was refreshed in this publish.")
         changes = con.execute(
             """select source || '/' || dataset, change, count(*), min(year), max(year)
                from meta.changes where run_id = ? group by all order by 1, 2""",
@@ -294,6 +376,31 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--mirror", metavar="DIR", help="read sources from a directory laid out like ../shared/data")
     where.add_argument("--live", action="store_true", help="call the live APIs")
     run.add_argument("--full", action="store_true", help="rebuild everything, even what did not change")
+    run.add_argument(
+        "--accept",
+        action="append",
+        default=[],
+        metavar="SOURCE/DATASET",
+        help="accept a row-count change beyond the tolerance for this dataset in this run (recorded in meta)",
+    )
+    run.add_argument(
+        "--strict",
+        action="store_true",
+        help="all or nothing: a failed source fails the refresh instead of being carried over (stale)",
+    )
+    run.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="when another refresh holds the warehouse, wait this long for it instead of exiting (code 75)",
+    )
+    run.add_argument(
+        "--row-tolerance",
+        default="-10,+50",
+        metavar="SHRINK,GROW",
+        help="allowed row-count change against the last publish, in percent (default -10,+50)",
+    )
     run.set_defaults(func=refresh)
     commands.add_parser("status", help="what is published").set_defaults(func=status)
     query = commands.add_parser("sql", help="query the published warehouse read-only")

@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from dagster import ConfigurableResource, ResourceParam
+from pydantic import Field
 
 from ingest.common.settings import Settings
 from ingest.common.source import SourceContext
 from warehouse import WarehousePaths
+from warehouse.gates import RowTolerance
 from warehouse.incremental import source_context
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -30,9 +32,19 @@ class SourcesResource(ConfigurableResource):
 
 
 class WarehouseResource(ConfigurableResource):
-    """The warehouse directory (``MAW_WAREHOUSE_DIR``): raw/, build/, quarantine/, migration.duckdb."""
+    """The warehouse directory (``MAW_WAREHOUSE_DIR``): raw/, build/, quarantine/, migration.duckdb; the
+    row-count tolerance against the last publish, and the datasets whose out-of-tolerance change this run
+    accepts (``source/dataset``)."""
 
     root: str = "warehouse"
+    row_shrink_tolerance: float = 0.10
+    row_growth_tolerance: float = 0.50
+    accept: list[str] = Field(default_factory=list)
+    # all-or-nothing: a failed source fails the refresh instead of being carried over from the last publish
+    strict: bool = False
 
     def paths(self) -> WarehousePaths:
         return WarehousePaths(Path(self.root).resolve())
+
+    def tolerance(self) -> RowTolerance:
+        return RowTolerance(shrink=self.row_shrink_tolerance, grow=self.row_growth_tolerance)

@@ -130,6 +130,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (for timeouts)
     truncate_to: int | None = None  # send only this many bytes of body while declaring the full length
+    drip: float = 0.0  # seconds between single bytes of the body (a server that never quite stalls)
 
 
 Handler = Callable[[str, dict[str, list[str]], dict[str, str]], Reply]
@@ -165,7 +166,13 @@ def fake_server() -> Iterator[FakeServer]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(body if reply.truncate_to is None else body[: reply.truncate_to])
+                if reply.drip:
+                    for index in range(len(body)):
+                        self.wfile.write(body[index : index + 1])
+                        self.wfile.flush()
+                        threading.Event().wait(reply.drip)
+                else:
+                    self.wfile.write(body if reply.truncate_to is None else body[: reply.truncate_to])
 
         def log_message(self, *args) -> None:
             pass

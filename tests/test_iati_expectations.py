@@ -94,7 +94,7 @@ def test_an_unknown_currency_in_the_mirror_blocks_the_refresh(demo_warehouse: Pa
     mirror = mirror_copy(DEMO_MIRROR)
     path = mirror / "iati" / "partners" / "XM-DAC-47066_iom_demo.xml"
     path.write_text(path.read_text().replace('currency="USD"', 'currency="XXY"', 1))
-    result = run_maw("refresh", "--mirror", str(mirror), warehouse=warehouse)
+    result = run_maw("refresh", "--strict", "--mirror", str(mirror), warehouse=warehouse)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "iati/transactions" in output and "XM-DAC-47066_iom_demo.xml" in output and "'XXY'" in output

@@ -251,7 +251,7 @@ def test_a_truncated_xml_file_fails_the_load_names_file_and_line_and_publishes_n
     broken = mirror / "iati" / "partners" / "XM-DAC-47066_iom_demo.xml"
     content = broken.read_bytes()
     broken.write_bytes(content[: len(content) // 2])
-    result = run_maw("refresh", "--mirror", str(mirror), warehouse=warehouse)
+    result = run_maw("refresh", "--strict", "--mirror", str(mirror), warehouse=warehouse)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "XM-DAC-47066_iom_demo.xml" in output and "malformed XML at line" in output

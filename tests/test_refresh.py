@@ -67,7 +67,7 @@ def test_negative_count_is_refused_named_and_nothing_is_published(published_copy
     population.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
     before = _sha256(published_copy / "migration.duckdb")
 
-    result = run_maw("refresh", "--mirror", str(mirror), warehouse=published_copy)
+    result = run_maw("refresh", "--strict", "--mirror", str(mirror), warehouse=published_copy)
 
     assert result.returncode != 0
     message = result.stdout + result.stderr
@@ -83,7 +83,7 @@ def test_missing_source_file_fails_cleanly(published_copy: Path, mirror_copy) ->
     mirror = mirror_copy(DEMO_MIRROR)
     (mirror / "unhcr" / "countries.csv.gz").unlink()
     before = _sha256(published_copy / "migration.duckdb")
-    result = run_maw("refresh", "--mirror", str(mirror), warehouse=published_copy)
+    result = run_maw("refresh", "--strict", "--mirror", str(mirror), warehouse=published_copy)
     assert result.returncode != 0
     assert "countries.csv.gz" in result.stderr.replace("\n", "") and "missing" in result.stderr
     assert _sha256(published_copy / "migration.duckdb") == before

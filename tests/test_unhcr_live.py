@@ -110,7 +110,7 @@ def test_pages_to_max_pages_sending_iso_codes_and_both_year_bounds(api, tmp_path
     assert frame.filter(pl.col("_source_file").str.contains("page=3")).height == 5
 
 
-def test_stops_at_an_empty_page_even_if_max_pages_says_more(api):
+def test_an_empty_page_before_max_pages_fails_naming_the_page(api):
     def handler(_path, params, _headers):
         from conftest import Reply
 
@@ -119,8 +119,9 @@ def test_stops_at_an_empty_page_even_if_max_pages_says_more(api):
         return Reply(200, json.dumps({"page": page, "maxPages": 5, "total": [], "items": items}).encode())
 
     api.routes[BASE + "population/"] = handler
-    raw = _fetch_population_pages()
-    assert len(raw) == 2
+    with pytest.raises(FetchError, match="page 2 of 5 is empty") as error:
+        _fetch_population_pages()
+    assert "page=2" in (error.value.file or "")
     assert len(api.requests) == 2
 
 

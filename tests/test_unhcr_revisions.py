@@ -237,7 +237,7 @@ def test_a_load_that_breaks_its_suite_is_quarantined_and_nothing_is_published(de
     warehouse = copy_warehouse(demo_warehouse, tmp_path / "warehouse")
     before = (warehouse / "migration.duckdb").read_bytes()
 
-    result = run_maw("refresh", "--mirror", str(mirror), warehouse=warehouse)
+    result = run_maw("refresh", "--strict", "--mirror", str(mirror), warehouse=warehouse)
 
     assert result.returncode == 1
     output = " ".join((result.stdout + result.stderr).split())

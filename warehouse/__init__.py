@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PUBLISHED_NAME = "migration.duckdb"
+# The oldest DuckDB that must open the published file: the 1.4 LTS line, which BI drivers (JDBC, ODBC),
+# older CLIs and R bundle. A file keeps the storage version it was created with, whoever writes to it later.
+STORAGE_VERSION = "v1.4.0"
 
 
 @dataclass(frozen=True)

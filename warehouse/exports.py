@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import sql
+
 KEEP = 3
 
 
@@ -40,7 +42,7 @@ def write_exports(con: duckdb.DuckDBPyConnection, folder: Path, record: dict) ->
     files = []
     previous = _previous_files(folder.parent / "latest")
     for table in tables:
-        rows = con.execute(f"select count(*) from marts.{table}").fetchone()[0]
+        rows = con.execute(f"select count(*) from marts.{sql.ident(table)}").fetchone()[0]
         content = _content_key(con, table)
         for fmt, suffix, options in (
             ("parquet", "parquet", "format parquet, compression zstd"),
@@ -51,7 +53,7 @@ def write_exports(con: duckdb.DuckDBPyConnection, folder: Path, record: dict) ->
             if entry is not None and entry.get("content") == content and _reuse(entry, path):
                 files.append({k: v for k, v in entry.items() if k != "path"})
                 continue
-            con.execute(f"copy (select * from marts.{table}) to '{path}' ({options})")
+            con.execute(f"copy (select * from marts.{sql.ident(table)}) to {sql.literal(path)} ({options})")
             files.append(
                 {
                     "table": f"marts.{table}",
@@ -69,6 +71,8 @@ def write_exports(con: duckdb.DuckDBPyConnection, folder: Path, record: dict) ->
         "published_at": record["published_at"],
         "database": record["path"],
         "source_snapshots": record["snapshots"],
+        # sources whose refresh failed: their last published tables were carried over (see stale_since)
+        "stale_sources": record.get("stale", []),
         "files": files,
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))

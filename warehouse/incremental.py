@@ -26,7 +26,7 @@ import duckdb
 
 from ingest.common.settings import Settings
 from ingest.common.source import Dataset, IngestError, LandedFile, Snapshot, SourceContext, land, utc_now
-from warehouse import WarehousePaths, fingerprints, meta
+from warehouse import WarehousePaths, fingerprints, meta, sql, storage
 
 log = logging.getLogger("maw.plan")
 DEMO_MIRROR = Path(__file__).resolve().parent.parent / "demo_mirror"
@@ -137,17 +137,20 @@ def start_build(paths: WarehousePaths, plan: Plan) -> None:
             }
         )
     )
-    if not plan.fresh_build:
+    if plan.fresh_build:
+        storage.create_database(build)
+    else:
         shutil.copyfile(paths.published, build)
     con = duckdb.connect(str(build))
     try:
         if plan.fresh_build:
             meta.carry_history(con, paths.published)
             if plan.carried:
-                con.execute(f"attach '{paths.published}' as previous (read_only)")
+                con.execute(f"attach {sql.literal(paths.published)} as previous (read_only)")
                 for dataset in plan.carried:
-                    con.execute(f"create schema if not exists raw_{dataset.source}")
-                    con.execute(f"create table {dataset.table} as select * from previous.{dataset.table}")
+                    con.execute(f"create schema if not exists {sql.ident('raw_' + dataset.source)}")
+                    target, carried = sql.table(dataset.table), sql.table(f"previous.{dataset.table}")
+                    con.execute(f"create table {target} as select * from {carried}")
                 con.execute("detach previous")
         now = utc_now()
         for dataset in plan.carried:

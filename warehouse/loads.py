@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import duckdb
 
 from expectations import CheckReport, Expectation
 from ingest.common.source import PROVENANCE_COLUMNS, Dataset, IngestError, Snapshot, SourceContext, land, utc_now
-from warehouse import WarehousePaths, check_worker, fingerprints, incremental, meta
+from warehouse import WarehousePaths, check_worker, fingerprints, gates, incremental, meta, sql, storage
 
 log = logging.getLogger("maw.load")
 
@@ -43,6 +44,8 @@ def connect_build(paths: WarehousePaths, run_id: str) -> duckdb.DuckDBPyConnecti
     path = paths.build_db(run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     fresh = not path.exists()
+    if fresh:
+        storage.create_database(path)
     con = duckdb.connect(str(path))
     if fresh:
         meta.carry_history(con, paths.published)
@@ -77,8 +80,17 @@ def _published_snapshot(paths: WarehousePaths, dataset: Dataset) -> str | None:
     return row[0] if row else None
 
 
-def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePaths, run_id: str) -> LoadOutcome:
-    """Fetch -> land -> parse -> load into the build database (validation is a separate step)."""
+def ingest_dataset(
+    dataset: Dataset,
+    context: SourceContext,
+    paths: WarehousePaths,
+    run_id: str,
+    *,
+    tolerance: gates.RowTolerance = gates.DEFAULT_TOLERANCE,
+    accepted: frozenset[str] = frozenset(),
+) -> LoadOutcome:
+    """Fetch -> land -> parse -> load into the build database (validation is a separate step); a row count
+    too far from the last publish's stops the load unless ``accepted`` names the dataset."""
     started = utc_now()
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
@@ -109,12 +121,13 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
     try:
         if snapshot.files:
             meta.record_snapshot(con, snapshot)
-        con.execute(f"create schema if not exists raw_{dataset.source}")
+        con.execute(f"create schema if not exists {sql.ident('raw_' + dataset.source)}")
         clock = time.perf_counter()
         if unchanged:
             # Same bytes and code as the published load: skip parsing, carry the validated table over.
-            con.execute(f"attach '{paths.published}' as previous (read_only)")
-            con.execute(f"create or replace table {dataset.table} as select * from previous.{dataset.table}")
+            con.execute(f"attach {sql.literal(paths.published)} as previous (read_only)")
+            target, carried = sql.table(dataset.table), sql.table(f"previous.{dataset.table}")
+            con.execute(f"create or replace table {target} as select * from {carried}")
             con.execute("detach previous")
             seconds["parse"] = 0.0
             log.info("%s/%s: raw bytes unchanged, reusing the published table", dataset.source, dataset.name)
@@ -127,15 +140,19 @@ def ingest_dataset(dataset: Dataset, context: SourceContext, paths: WarehousePat
             seconds["parse"] = time.perf_counter() - clock
             clock = time.perf_counter()
             con.register("incoming", frame.to_arrow())
-            con.execute(f"create or replace table {dataset.table} as select * from incoming")
+            con.execute(f"create or replace table {sql.table(dataset.table)} as select * from incoming")
             con.unregister("incoming")
             if dataset.track_changes:
                 record_changes(con, paths, dataset, snapshot_id, run_id)
         seconds["load"] = time.perf_counter() - clock
-        rows = con.execute(f"select count(*) from {dataset.table}").fetchone()[0]
+        rows = con.execute(f"select count(*) from {sql.table(dataset.table)}").fetchone()[0]
+        problem = None if unchanged else gates.check_row_count(con, dataset, rows, run_id, tolerance, accepted)
+        if problem:
+            report = quarantine(paths, run_id, snapshot, f"Completeness gate failed\n\n{problem}\n")
+            raise LoadFailed(f"{dataset.source}/{dataset.name}: {problem} (report: {report})")
         fingerprints.record(con, run_id, [fingerprints.of_dataset(dataset.source, dataset.name, snapshot_id)])
         if check_worker.started():  # validate in the worker while the next dataset loads
-            loaded = con.sql(f"select * from {dataset.table}").pl()
+            loaded = con.sql(f"select * from {sql.table(dataset.table)}").pl()
             check_worker.submit(
                 (run_id, dataset.source, dataset.name), loaded, _suite_name(dataset), suite_for(dataset)
             )
@@ -175,10 +192,16 @@ def check_dataset(dataset: Dataset, paths: WarehousePaths, run_id: str) -> Check
     validated = check_worker.take((run_id, dataset.source, dataset.name))
     con = connect_build(paths, run_id)
     try:
+        failed = con.execute(
+            "select error from meta.loads where run_id = ? and source = ? and dataset = ? and status = 'failed'",
+            [run_id, dataset.source, dataset.name],
+        ).fetchone()
+        if failed:
+            raise LoadFailed(f"{dataset.source}/{dataset.name}: not loaded, nothing to check: {failed[0]}")
         if validated is None:
             from expectations.runner import validate  # Great Expectations is slow to import: only here.
 
-            frame = con.sql(f"select * from {dataset.table}").pl()
+            frame = con.sql(f"select * from {sql.table(dataset.table)}").pl()
             validated = validate(frame, _suite_name(dataset), suite_for(dataset)), time.perf_counter() - clock
         report, validate_seconds = validated
         status = "validated" if report.success else "quarantined"
@@ -223,6 +246,104 @@ def check_dataset(dataset: Dataset, paths: WarehousePaths, run_id: str) -> Check
     return report
 
 
+def record_failure(dataset: Dataset, paths: WarehousePaths, run_id: str, error: str) -> None:
+    """A load that stopped before its table existed: kept in ``meta.loads`` so the source can be carried over."""
+    con = connect_build(paths, run_id)
+    try:
+        con.execute(
+            "delete from meta.loads where run_id = ? and source = ? and dataset = ?",
+            [run_id, dataset.source, dataset.name],
+        )
+        con.execute(
+            """insert into meta.loads (run_id, source, dataset, target_table, status, error, started_at, finished_at)
+               values (?, ?, ?, ?, 'failed', ?, ?, ?)""",
+            [run_id, dataset.source, dataset.name, dataset.table, error, utc_now(), utc_now()],
+        )
+    finally:
+        con.close()
+
+
+def carry_over_failed_sources(paths: WarehousePaths, run_id: str, datasets: Sequence[Dataset]) -> list[str]:
+    """Last known good: every dataset of a source with a failed or quarantined load gets its last published
+    table back, together (a source's datasets must agree), marked stale since its first unrefreshed publish.
+
+    Returns the sources carried over; raises when a failed source has nothing published to fall back on.
+    """
+    con = connect_build(paths, run_id)
+    try:
+        failed = dict(
+            con.execute(
+                "select source, string_agg(dataset || ': ' || coalesce(error, status), '; ' order by dataset) "
+                "from meta.loads where run_id = ? and status in ('failed', 'quarantined') group by source",
+                [run_id],
+            ).fetchall()
+        )
+        if not failed:
+            return []
+        if not paths.published.exists():
+            raise LoadFailed(f"{', '.join(sorted(failed))} failed and nothing was published before to carry over")
+        con.execute(f"attach {sql.literal(paths.published)} as previous (read_only)")
+        try:
+            for source, reason in sorted(failed.items()):
+                for dataset in (d for d in datasets if d.source == source):
+                    _carry_over(con, dataset, run_id, reason)
+                # Revisions and acceptances of loads that are not published are not history.
+                for table in ("changes", "acceptances"):
+                    con.execute(f"delete from meta.{table} where run_id = ? and source = ?", [run_id, source])
+        finally:
+            con.execute("detach previous")
+    finally:
+        con.close()
+    for source, reason in sorted(failed.items()):
+        log.warning("%s: failed (%s); its last published tables are carried over, marked stale", source, reason)
+    return sorted(failed)
+
+
+def _carry_over(con: duckdb.DuckDBPyConnection, dataset: Dataset, run_id: str, reason: str) -> None:
+    previous = con.execute(
+        """select run_id, snapshot_id, files, bytes, rows, checks_passed, checks_total, check_results,
+                  coalesce(stale_since, finished_at)
+           from previous.meta.loads where source = ? and dataset = ? and status = 'published'
+           order by finished_at desc limit 1""",
+        [dataset.source, dataset.name],
+    ).fetchone()
+    if previous is None:
+        raise LoadFailed(
+            f"{dataset.source} failed ({reason}) and {dataset.source}/{dataset.name} was never published: "
+            "nothing to carry over"
+        )
+    con.execute(f"create schema if not exists {sql.ident('raw_' + dataset.source)}")
+    target, carried = sql.table(dataset.table), sql.table(f"previous.{dataset.table}")
+    con.execute(f"create or replace table {target} as select * from {carried}")
+    con.execute(
+        "delete from meta.loads where run_id = ? and source = ? and dataset = ?",
+        [run_id, dataset.source, dataset.name],
+    )
+    carried_from, snapshot_id, files, size, rows, passed, total, results, since = previous
+    con.execute(
+        """insert into meta.loads (run_id, source, dataset, target_table, snapshot_id, files, bytes, rows,
+           unchanged, status, checks_passed, checks_total, check_results, error, started_at, finished_at,
+           stale_since, carried_from_run)
+           values (?, ?, ?, ?, ?, ?, ?, ?, true, 'validated', ?, ?, ?, ?, now(), now(), ?, ?)""",
+        [
+            run_id,
+            dataset.source,
+            dataset.name,
+            dataset.table,
+            snapshot_id,
+            files,
+            size,
+            rows,
+            passed,
+            total,
+            results,
+            f"stale: {reason}"[:4000],
+            since,
+            carried_from,
+        ],
+    )
+
+
 def quarantine(paths: WarehousePaths, run_id: str, snapshot: Snapshot, text: str) -> Path:
     return quarantine_files(paths, run_id, snapshot.source, snapshot.dataset, [f.path for f in snapshot.files], text)
 
@@ -263,7 +384,7 @@ def record_changes(
     """
     if not paths.published.exists():
         return 0
-    con.execute(f"attach '{paths.published}' as previous (read_only)")
+    con.execute(f"attach {sql.literal(paths.published)} as previous (read_only)")
     try:
         schema, table = dataset.table.split(".")
         exists = con.execute(
@@ -278,15 +399,15 @@ def record_changes(
             "and status = 'published' order by finished_at desc limit 1",
             [dataset.source, dataset.name],
         ).fetchone()
-        new, old = dataset.table, f"previous.{dataset.table}"
+        new, old = sql.table(dataset.table), sql.table(f"previous.{dataset.table}")
         keys = list(dataset.key)
-        join = " and ".join(f'n."{k}" is not distinct from o."{k}"' for k in keys)  # keys such as "column"
+        join = " and ".join(f"n.{sql.ident(k)} is not distinct from o.{sql.ident(k)}" for k in keys)
 
         def key_json(side: str) -> str:
-            return "to_json(struct_pack(" + ", ".join(f'"{k}" := {side}."{k}"' for k in keys) + "))"
+            return "to_json(struct_pack(" + ", ".join(f"{sql.ident(k)} := {side}.{sql.ident(k)}" for k in keys) + "))"
 
         def year(side: str) -> str:
-            return f"{side}.year" if "year" in keys else "null"
+            return f'{side}."year"' if "year" in keys else "null"
 
         head = "select ?, ?, ?, ?, ?"
         params = [run_id, dataset.source, dataset.name, previous_id[0] if previous_id else None, snapshot_id]
@@ -307,19 +428,20 @@ def record_changes(
         old_columns = {r[0] for r in con.execute(f"describe {old}").fetchall()}
         values = sorted((new_columns & old_columns) - set(keys) - set(PROVENANCE_COLUMNS))
         if values:
-            pairs = ", ".join(f'o."{c}"::varchar as old_{c}, n."{c}"::varchar as new_{c}' for c in values)
-            differs = " or ".join(f'o."{c}"::varchar is distinct from n."{c}"::varchar' for c in values)
+            # Positional aliases (old_0, new_0, ...): a column's own name may be anything.
+            quoted = [sql.ident(c) for c in values]
+            pairs = ", ".join(f"o.{c}::varchar as old_{i}, n.{c}::varchar as new_{i}" for i, c in enumerate(quoted))
+            differs = " or ".join(f"o.{c}::varchar is distinct from n.{c}::varchar" for c in quoted)
             con.execute(
                 f"""create or replace temp table changed_rows as
                     select {year("n")} as year, {key_json("n")} as key, {pairs}
                     from {new} n join {old} o on {join} where {differs}"""
             )
-            for column in values:
+            for i, column in enumerate(values):
                 con.execute(
-                    f"""insert into meta.changes {head}, year, 'changed', key, '{column}', old_{column},
-                        new_{column}, now() from changed_rows
-                        where old_{column} is distinct from new_{column}""",
-                    params,
+                    f"""insert into meta.changes {head}, year, 'changed', key, ?, old_{i}, new_{i}, now()
+                        from changed_rows where old_{i} is distinct from new_{i}""",
+                    [*params, column],
                 )
             con.execute("drop table changed_rows")
         return con.execute("select count(*) from meta.changes").fetchone()[0] - before

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.common.source import Snapshot
+from warehouse import sql
 
 DDL = """
 create schema if not exists meta;
@@ -24,12 +25,18 @@ create table if not exists meta.loads (
     files integer, bytes bigint, rows bigint, unchanged boolean, status varchar,
     checks_passed integer, checks_total integer, check_results json, error varchar,
     fetch_seconds double, parse_seconds double, load_seconds double, validate_seconds double,
-    started_at timestamptz, finished_at timestamptz
+    started_at timestamptz, finished_at timestamptz,
+    -- set when the load failed and the last published table was carried over (last known good)
+    stale_since timestamptz, carried_from_run varchar
 );
 create table if not exists meta.changes (
     run_id varchar, source varchar, dataset varchar, previous_snapshot_id varchar, snapshot_id varchar,
     year integer, change varchar, key json, column_name varchar, old_value varchar, new_value varchar,
     detected_at timestamptz
+);
+create table if not exists meta.acceptances (
+    run_id varchar, source varchar, dataset varchar, gate varchar, previous_rows bigint, rows bigint,
+    problem varchar, accepted_at timestamptz
 );
 create table if not exists meta.publish (
     publish_id varchar, run_id varchar, mode varchar, published_at timestamptz, path varchar,
@@ -37,7 +44,7 @@ create table if not exists meta.publish (
 );
 """
 
-HISTORY_TABLES = ("snapshots", "loads", "changes", "publish")
+HISTORY_TABLES = ("snapshots", "loads", "changes", "acceptances", "publish")
 
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
@@ -49,7 +56,7 @@ def carry_history(con: duckdb.DuckDBPyConnection, published: Path) -> None:
     ensure(con)
     if not published.exists():
         return
-    con.execute(f"attach '{published}' as previous (read_only)")
+    con.execute(f"attach {sql.literal(published)} as previous (read_only)")
     try:
         previous_tables = {
             row[0]
@@ -59,9 +66,44 @@ def carry_history(con: duckdb.DuckDBPyConnection, published: Path) -> None:
         }
         for table in HISTORY_TABLES:
             if table in previous_tables:
-                con.execute(f"insert into meta.{table} by name select * from previous.meta.{table}")
+                con.execute(
+                    f"insert into meta.{sql.ident(table)} by name select * from previous.meta.{sql.ident(table)}"
+                )
     finally:
         con.execute("detach previous")
+
+
+def merge_history(con: duckdb.DuckDBPyConnection, published: Path) -> int:
+    """Add history rows the published file holds and this build does not (a publish that happened after
+    this build carried the history over), so no history row is ever lost. Returns the rows added."""
+    if not published.exists():
+        return 0
+    added = 0
+    con.execute(f"attach {sql.literal(published)} as previous (read_only)")
+    try:
+        for table in HISTORY_TABLES:
+            theirs = {
+                r[0]
+                for r in con.execute(
+                    "select column_name from duckdb_columns() where database_name = 'previous' "
+                    "and schema_name = 'meta' and table_name = ?",
+                    [table],
+                ).fetchall()
+            }
+            ours = [r[0] for r in con.execute(f"describe meta.{sql.ident(table)}").fetchall()]
+            columns = ", ".join(sql.ident(c) for c in ours if c in theirs)
+            if not columns:
+                continue
+            name = sql.ident(table)
+            before = con.execute(f"select count(*) from meta.{name}").fetchone()[0]
+            con.execute(
+                f"insert into meta.{name} ({columns}) select {columns} from previous.meta.{name} "
+                f"except select {columns} from meta.{name}"
+            )
+            added += con.execute(f"select count(*) from meta.{name}").fetchone()[0] - before
+    finally:
+        con.execute("detach previous")
+    return added
 
 
 def record_snapshot(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> None:

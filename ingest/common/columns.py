@@ -32,6 +32,10 @@ DUCKDB_TYPES: dict[type[pl.DataType] | pl.DataType, str] = {
 }
 
 
+# No count of people can exceed the world's population (about 8.2e9 in 2025, with headroom).
+WORLD_POPULATION = 8_300_000_000
+
+
 @dataclass(frozen=True)
 class Column:
     name: str

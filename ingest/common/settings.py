@@ -41,6 +41,35 @@ def _this_year() -> int:
 
 
 @dataclass(frozen=True)
+class HttpLimits:
+    """What no server may make a live client do, whatever the source (see ``ingest/common/http.py``)."""
+
+    max_retry_after: float = _setting(
+        "MAW_HTTP_MAX_RETRY_AFTER",
+        "longest Retry-After (s) a client waits; a longer ask fails the fetch",
+        900.0,
+        parse=float,
+    )
+    deadline: float = _setting(
+        "MAW_HTTP_DEADLINE", "longest one request may take with its retries, body included (s)", 1800.0, parse=float
+    )
+    max_bytes: int = _setting("MAW_HTTP_MAX_BYTES", "largest response body (bytes)", 4 << 30, parse=int)
+
+
+@dataclass(frozen=True)
+class RawLimits:
+    """What no raw file may make a parser do (see ``ingest/common/rawio.py``)."""
+
+    max_decompressed_bytes: int = _setting(
+        "MAW_MAX_DECOMPRESSED_BYTES", "largest size a gzip or zip member may expand to (bytes)", 4 << 30, parse=int
+    )
+    max_compression_ratio: float = _setting(
+        "MAW_MAX_COMPRESSION_RATIO", "largest expansion ratio once a file has grown past 64 MiB", 200.0, parse=float
+    )
+    max_xml_bytes: int = _setting("MAW_MAX_XML_BYTES", "largest XML file parsed (bytes)", 2 << 30, parse=int)
+
+
+@dataclass(frozen=True)
 class HttpSettings:
     """One HTTP client's policy (see ``ingest/common/http.py``)."""
 
@@ -49,12 +78,16 @@ class HttpSettings:
     backoff: float = 1.0
     rate_limit_cooldown: float = 10.0
 
-    def client(self, headers: Mapping[str, str] | None = None) -> HttpClient:
+    def client(self, headers: Mapping[str, str] | None = None, limits: HttpLimits | None = None) -> HttpClient:
+        limits = limits or HttpLimits()
         return HttpClient(
             timeout=self.timeout,
             attempts=self.attempts,
             backoff=self.backoff,
             rate_limit_cooldown=self.rate_limit_cooldown,
+            max_retry_after=limits.max_retry_after,
+            deadline=limits.deadline,
+            max_bytes=limits.max_bytes,
             headers=dict(headers or {}),
         )
 
@@ -171,6 +204,8 @@ class Settings:
     http_backoff: float = _setting(
         "MAW_HTTP_BACKOFF", "first retry wait (s) of the IATI and ECB clients, doubled each try", 1.0, parse=float
     )
+    http_limits: HttpLimits = field(default_factory=HttpLimits)
+    raw_limits: RawLimits = field(default_factory=RawLimits)
     unhcr: UnhcrSettings = field(default_factory=UnhcrSettings)
     iom: IomSettings = field(default_factory=IomSettings)
     iati: IatiSettings = field(default_factory=IatiSettings)

@@ -99,7 +99,11 @@ class SourceContext:
 
     def client(self, policy: HttpSettings, headers: Mapping[str, str] | None = None) -> HttpClient:
         """An HTTP client with ``policy``; a test passes ``http_factory`` to hand out its own."""
-        return self.http_factory(policy, headers) if self.http_factory else policy.client(headers)
+        return (
+            self.http_factory(policy, headers)
+            if self.http_factory
+            else policy.client(headers, self.settings.http_limits)
+        )
 
     def mirror_path(self, relative: str) -> Path:
         if self.mirror_dir is None:

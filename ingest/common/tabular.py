@@ -6,11 +6,13 @@ reported with its file, row and column instead of a bare polars error.
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Mapping, Sequence
 
 import polars as pl
 
+from ingest.common import rawio
 from ingest.common.source import LandedFile, ParseError, with_provenance
 
 _BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
@@ -18,21 +20,38 @@ Schema = Mapping[str, pl.DataType | type[pl.DataType]]
 
 
 def read_csv_records(
-    landed: LandedFile, *, null_values: Sequence[str] = ("",), skip_hashtag_row: bool = False
+    landed: LandedFile,
+    *,
+    null_values: Sequence[str] = ("",),
+    skip_hashtag_row: bool = False,
+    allow_empty: bool = False,
 ) -> tuple[pl.DataFrame, int]:
-    """A (possibly gzipped) CSV as all-text columns, with the line number of its first record.
+    """A (possibly gzipped) UTF-8 CSV as all-text columns, with the line number of its first record.
 
-    ``skip_hashtag_row`` drops an HXL hashtag row (``#adm1+code,...``) below the header, as HDX ships it.
+    An empty file, a header without rows (unless ``allow_empty``), a byte that is not UTF-8 and a row with
+    fewer or more fields than the header are errors naming file, line and field: polars would fill a short
+    row (say the last row of a cut-off export) with nulls without a word. ``skip_hashtag_row`` drops an HXL
+    hashtag row (``#adm1+code,...``) below the header, as HDX ships it.
     """
+    content = rawio.read_raw(landed)
+    if not content.strip():
+        raise ParseError("file is empty: no header, no rows", file=landed.origin)
+    header_line = content[: content.find(b"\n")] if b"\n" in content else content
+    header_text = header_line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r")
     try:
-        frame = pl.read_csv(
-            io.BytesIO(landed.path.read_bytes()),
-            infer_schema=False,
-            null_values=list(null_values),
-            raise_if_empty=True,
-        )
-    except (pl.exceptions.PolarsError, UnicodeDecodeError, OSError, EOFError) as exc:
-        raise ParseError(f"not a readable CSV: {exc}", file=landed.origin) from exc
+        header = next(csv.reader([header_text]), [])
+    except csv.Error:
+        header = header_text.split(",")
+    text = rawio.decode_utf8(content, landed.origin, header)
+    try:
+        frame = pl.read_csv(io.StringIO(text), infer_schema=False, null_values=list(null_values), raise_if_empty=True)
+    except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
+        rawio.check_fields(text, landed.origin)  # names the line when the rows do not fit the header
+        raise ParseError(f"not a readable CSV: {str(exc).splitlines()[0]}", file=landed.origin) from None
+    if frame.width and frame.get_column(frame.columns[-1]).null_count():
+        rawio.check_fields(text, landed.origin)  # a null in the last column may be a short row
+    if frame.height == 0 and not allow_empty:
+        raise ParseError("the file has a header but no data rows", file=landed.origin, row=2)
     if skip_hashtag_row and frame.height and str(frame.row(0)[0] or "").startswith("#"):
         return frame.slice(1), 3
     return frame, 2
@@ -50,9 +69,17 @@ def require_columns(frame: pl.DataFrame, columns: Sequence[str], landed: LandedF
         )
 
 
-def read_csv_text(landed: LandedFile, columns: Sequence[str], *, null_values: Sequence[str] = ("",)) -> pl.DataFrame:
-    """Read a (possibly gzipped) CSV as all-text columns, checking the header first."""
-    frame, _ = read_csv_records(landed, null_values=null_values)
+def read_csv_text(
+    landed: LandedFile,
+    columns: Sequence[str] | None = None,
+    *,
+    null_values: Sequence[str] = ("",),
+    allow_empty: bool = False,
+) -> pl.DataFrame:
+    """Read a CSV as all-text columns (``columns`` only, when given, checking the header first)."""
+    frame, _ = read_csv_records(landed, null_values=null_values, allow_empty=allow_empty)
+    if columns is None:
+        return frame
     require_columns(frame, columns, landed)
     return frame.select(columns)
 

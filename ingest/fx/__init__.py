@@ -10,11 +10,11 @@ parsed). Mirror: ``fx/eurofxref-hist.csv``. The table is long: one row per (date
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Sequence
 
 import polars as pl
 
+from ingest.common import rawio
 from ingest.common.source import (
     Dataset,
     LandedFile,
@@ -38,14 +38,9 @@ def _fetch(context: SourceContext) -> list[RawFile]:
 
 
 def _csv_bytes(landed: LandedFile) -> bytes:
-    content = landed.path.read_bytes()
     if not landed.path.name.endswith(".zip"):
-        return content
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return archive.read(MEMBER)
-    except (zipfile.BadZipFile, KeyError) as exc:
-        raise ParseError(f"not the ECB zip with {MEMBER}: {exc}", file=landed.origin) from exc
+        return landed.path.read_bytes()
+    return rawio.read_zip_member(landed, MEMBER)  # within the decompression limits
 
 
 def parse_rates(landed: LandedFile) -> pl.DataFrame:

@@ -58,13 +58,19 @@ def _fetch_codelists(context: SourceContext) -> list[RawFile]:
     return [read_mirror_file(context, f"iati/codelists/{name}.xml", "xml") for name in CODELISTS]
 
 
+# No entity expansion, no network: a codelist is data, not a document with includes.
+XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
 def _codelist_xml(landed: LandedFile) -> pl.DataFrame:
     try:
-        root = etree.parse(str(landed.path)).getroot()
+        root = etree.parse(str(landed.path), XML_PARSER).getroot()
     except etree.XMLSyntaxError as exc:
         raise ParseError(
             f"malformed codelist XML at line {exc.lineno}: {exc.msg}", file=landed.origin, row=exc.lineno
         ) from None
+    except OSError as exc:  # lxml reports an undecodable byte as an OSError naming the landed copy
+        raise ParseError(f"unreadable codelist XML: {str(exc).split(': ')[-1]}", file=landed.origin) from None
     if root.tag != "codelist" or not root.get("name"):
         raise ParseError(
             f"root element is <{root.tag}>, not <codelist name=...>", file=landed.origin, row=root.sourceline

@@ -108,8 +108,11 @@ def fetch_pages(
             raise FetchError("no response.docs in the answer; is this the IATI Datastore?", file=raw.origin)
         found = int(response.get("numFound") or 0)
         pages.append(raw.named(f"datastore-transaction-page-{len(pages) + 1:04d}", "json"))
-        if not response["docs"]:
-            break
+        if not response["docs"]:  # before numFound: a partial answer, not the end of the data
+            raise FetchError(
+                f"page {len(pages)} (start={start}) is empty but numFound is {found}: only {start} of {found} rows",
+                file=raw.origin,
+            )
         start += len(response["docs"])
     log.info("IATI Datastore: %s transactions in %d page(s)", found, len(pages))
     return pages

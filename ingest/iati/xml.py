@@ -22,6 +22,7 @@ from pathlib import Path
 import polars as pl
 from lxml import etree
 
+from ingest.common import rawio
 from ingest.common.source import ParseError
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -209,6 +210,12 @@ def decimal(value: str | None, *, origin: str, line: int | None, field_name: str
         raise ParseError(f"{value!r} is not a decimal number", file=origin, row=line, field=field_name) from exc
     if not number.is_finite():
         raise ParseError(f"{value!r} is not a finite number", file=origin, row=line, field=field_name)
+    # What the typed columns hold (MONEY: 22 integer digits; a percentage of 10,000 is no percentage).
+    digits = 4 if field_name.endswith("@percentage") else MONEY.precision - MONEY.scale
+    if number and number.adjusted() >= digits:
+        raise ParseError(
+            f"{value!r} is too large (more than {digits} integer digits)", file=origin, row=line, field=field_name
+        )
     return number
 
 
@@ -491,10 +498,19 @@ def _transaction(
 
 
 def iter_activities(path: Path, origin: str) -> Iterator[Rows]:
-    """Stream a file activity by activity; malformed XML raises with the file and line."""
+    """Stream a file activity by activity; malformed XML raises with the file and line. ``huge_tree`` lets
+    a long narrative through, so the file's size is bounded instead (``MAW_MAX_XML_BYTES``); entities are
+    not expanded."""
+    rawio.check_size(path, origin, rawio.max_xml_bytes(), "XML")
     try:
         for _event, element in etree.iterparse(
-            str(path), events=("end",), tag="iati-activity", huge_tree=True, remove_blank_text=True
+            str(path),
+            events=("end",),
+            tag="iati-activity",
+            huge_tree=True,
+            remove_blank_text=True,
+            resolve_entities=False,
+            no_network=True,
         ):
             root = element.getparent()
             version = (root.get("version") if root is not None else None) or ""
@@ -511,6 +527,8 @@ def iter_activities(path: Path, origin: str) -> Iterator[Rows]:
             element.clear(keep_tail=False)
             while element.getprevious() is not None:
                 del root[0]
+    except OSError as exc:  # lxml reports an undecodable byte as an OSError naming the landed copy
+        raise ParseError(f"unreadable XML: {str(exc).split(': ')[-1]}", file=origin) from None
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (exc.lineno, None)
         raise ParseError(

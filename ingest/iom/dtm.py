@@ -51,7 +51,10 @@ def _dtm_envelope(raw: RawFile, expected_iso3: str | None = None) -> list[dict]:
         raise FetchError(f"DTM API answered isSuccess={body.get('isSuccess')!r}: {reason}", file=raw.origin)
     records = body["result"]
     if body.get("totalRecordsCount") not in (None, len(records)):
-        log.warning("%s: totalRecordsCount %s but %d records", raw.origin, body["totalRecordsCount"], len(records))
+        raise FetchError(
+            f"totalRecordsCount is {body['totalRecordsCount']} but the answer holds {len(records)} records: incomplete",
+            file=raw.origin,
+        )
     if expected_iso3:
         other = {r.get("admin0Pcode") for r in records} - {expected_iso3}
         if other:

@@ -21,9 +21,11 @@ import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime
 
+import fastexcel
 import polars as pl
 
-from ingest.common.columns import Column, TableSchema
+from ingest.common import rawio
+from ingest.common.columns import WORLD_POPULATION, Column, TableSchema
 from ingest.common.countries import try_resolve
 from ingest.common.http import HttpClient
 from ingest.common.settings import IomSettings
@@ -116,7 +118,7 @@ MISSING_MIGRANTS = TableSchema(
         Column("source_quality", pl.Utf8),
         Column("dead_missing", pl.Int64, nullable=False, read=False),
         # Rows may carry negative corrections (-13 missing, -1 survivor); no incident may total below zero.
-        Column("incident_dead_missing", pl.Int64, min_value=0, read=False),
+        Column("incident_dead_missing", pl.Int64, min_value=0, max_value=WORLD_POPULATION, read=False),
         Column("is_correction", pl.Boolean, read=False),
         Column("country_of_incident_iso3", pl.Utf8, read=False),
         Column("unresolved_country_of_incident", pl.Utf8, read=False),
@@ -220,9 +222,10 @@ def _mmp_text_frame(rows: list[dict[str, str | None]]) -> pl.DataFrame:
 
 def _xlsx_rows(landed: LandedFile) -> list[dict[str, str | None]]:
     """All cells as text; the export stores most cells (dates too) as strings and counts as numbers."""
+    rawio.check_zip(landed)  # an xlsx is a zip: refuse a decompression bomb before calamine opens it
     try:
         frame = pl.read_excel(landed.path, engine="calamine", infer_schema_length=0)
-    except (pl.exceptions.PolarsError, OSError, ValueError, zipfile.BadZipFile) as exc:
+    except (pl.exceptions.PolarsError, OSError, ValueError, zipfile.BadZipFile, fastexcel.FastExcelError) as exc:
         raise ParseError(f"not a readable xlsx export: {exc}", file=landed.origin) from exc
     frame = frame.rename({c: c.replace("\ufeff", "").strip() for c in frame.columns})
     require_columns(frame, list(MMP_XLSX), landed)

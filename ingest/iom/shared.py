@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from datetime import date
 
 import polars as pl
 
 from ingest.common.source import FetchError, LandedFile, ParseError, RawFile, SourceContext, read_mirror_file
+from ingest.common.tabular import read_csv_text
 
 SOURCE = "iom"
 MIRROR_ROOT = "iom"
@@ -38,10 +37,10 @@ def recorded_dates(files: Sequence[LandedFile]) -> dict[str, date]:
     for landed in files:
         if landed.name != "manifest.csv":
             continue
-        for row in csv.DictReader(io.StringIO(landed.path.read_text(encoding="utf-8"))):
+        for row in read_csv_text(landed, ["file", "recorded"]).iter_rows(named=True):
             try:
                 vintages[row["file"]] = date.fromisoformat(row["recorded"])
-            except (KeyError, ValueError) as exc:
+            except (TypeError, ValueError) as exc:
                 raise ParseError(f"manifest row has no usable recorded date: {exc}", file=landed.origin) from exc
     return vintages
 

@@ -105,10 +105,11 @@ def fetch_pages(
     page_size: int,
     label: str | None = None,
 ) -> list[RawFile]:
-    """Every page of one endpoint, 1..maxPages, stopping early on an empty page.
+    """Every page of one endpoint, 1..maxPages.
 
-    A page longer than ``limit``, or a page shorter than ``limit`` before the last one, means the API did
-    not honour the paging parameters; that is an error, not a partial load.
+    A page longer than ``limit``, a page shorter than ``limit`` before the last one, or an empty page
+    before ``maxPages`` means the API did not honour the paging parameters; that is an error naming the
+    page, not a partial load.
     """
     url = base_url.rstrip("/") + "/" + endpoint.strip("/") + "/"
     pages: list[RawFile] = []
@@ -130,6 +131,10 @@ def fetch_pages(
             )
         pages.append(raw.named(f"{label or endpoint}-page-{page:04d}", "json"))
         if not items:
+            if page < max_pages:  # an early empty page is a partial answer, not the end of the data
+                raise FetchError(
+                    f"page {page} of {max_pages} is empty: the API promised {max_pages} pages", file=raw.origin
+                )
             break
         page += 1
     return pages
