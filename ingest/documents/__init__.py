@@ -657,11 +657,13 @@ def run_check(stems: Sequence[str], *, report: bool, root: Path = DOCUMENTS_DIR,
             for kind in ("figure", "ignore", "rule", "unaccounted")
         }
         verified = sum(f.ok for f in check.figures)
+        words = sum(n.kind == "words" for n in check.numbers)
+        members = sum(len(c.members) for c in check.lists)
         print(
-            f"{name}: {verified}/{len(check.figures)} figures verified; {len(check.numbers)} numbers: "
-            f"{counts['figure']} figures, {counts['ignore']} ignored with a reason, "
-            f"{counts['rule']} by rule, "
-            f"{counts['unaccounted']} unaccounted; {len(tables)} table cells parsed",
+            f"{name}: {verified}/{len(check.figures)} figures verified; {len(check.lists)} country lists "
+            f"({members} members), {len(check.phases)} programme phases; {len(check.numbers)} numbers "
+            f"({words} in words): {counts['figure']} figures or list counts, {counts['ignore']} ignored with a "
+            f"reason, {counts['rule']} by rule, {counts['unaccounted']} unaccounted; {len(tables)} table cells parsed",
             file=out,
         )
         if report:
