@@ -53,7 +53,6 @@ TABLES = frozenset(
         "spend_per_priority",
         "programme_commitment",
         "activities_per_country",
-        "focus_country",
         "result_indicator",
         "context_statistic",
         "other_amount",
@@ -446,10 +445,6 @@ def _check_number(
     unit = figure.get("unit")
     if unit is not None and unit not in UNIT_KINDS:
         problems.append(f"unit {unit!r} is not one of {', '.join(UNIT_KINDS)}")
-    if figure["table"] == "focus_country" and number is None:
-        if value is not None:
-            problems.append("a focus_country figure without a number must have value null")
-        return
     if number is None:
         problems.append("number (the number token as written in the quote) is required")
         return

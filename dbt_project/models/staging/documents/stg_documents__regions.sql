@@ -1,0 +1,10 @@
+-- The reviewed region -> member country table (documents/regions.csv), one row per member country.
+select
+    region_id,
+    region_name,
+    iso3,
+    basis,
+    _source_file,
+    _source_row,
+    _snapshot_sha256
+from {{ source('documents', 'regions') }}
