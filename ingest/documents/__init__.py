@@ -878,6 +878,49 @@ def run_check(stems: Sequence[str], *, report: bool, root: Path = DOCUMENTS_DIR,
     return 1 if failures else 0
 
 
+def run_draft(text_file: Path, out: Path | None, root: Path = DOCUMENTS_DIR, stream=sys.stdout) -> int:
+    """Write a draft annotation file for a new text (to ``out``, or documents/drafts/<stem>.yml)."""
+    from ingest.documents.draft import draft
+
+    document = Document(name=text_file.name, text=text_file.read_text(encoding="utf-8"))
+    proposal = draft(document, read_regions((root / REGIONS).read_text(encoding="utf-8")))
+    target = out or root / "drafts" / f"{document.stem}.yml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    header = (
+        f"# DRAFT for documents/texts/{document.name}: every proposal must be checked against the text, then\n"
+        "# moved to documents/annotations/<stem>.yml with reviewed_by set (documents/README.md).\n"
+    )
+    body = yaml.safe_dump(proposal, allow_unicode=True, sort_keys=False, width=110)
+    target.write_text(header + body, encoding="utf-8")
+    print(
+        f"{target}: {len(proposal['figures'])} figure proposals, {len(proposal['lists'])} country lists",
+        file=stream,
+    )
+    return 0
+
+
+def run_evaluation(root: Path = DOCUMENTS_DIR, stream=sys.stdout) -> int:
+    """Recall and precision of the draft tool against the reviewed annotations, per kind, over all documents."""
+    from ingest.documents.draft import Score, evaluate
+
+    files = collect(root)
+    regions = read_regions(next(f for f in files if f.name == REGIONS).content.decode("utf-8"))
+    totals: dict[str, Score] = {}
+    for entry in corpus(files):
+        assert entry.check is not None
+        for kind, score in evaluate(entry.document, entry.check, regions).items():
+            total = totals.setdefault(kind, Score())
+            total.reviewed += score.reviewed
+            total.proposed += score.proposed
+            total.matched_reviewed += score.matched_reviewed
+            total.matched_proposed += score.matched_proposed
+    print(f"{'kind':<28} {'reviewed':>8} {'proposed':>8} {'recall':>7} {'precision':>9}", file=stream)
+    for kind in sorted(totals):
+        t = totals[kind]
+        print(f"{kind:<28} {t.reviewed:>8} {t.proposed:>8} {t.recall:>7.0%} {t.precision:>9.0%}", file=stream)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest.documents", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -885,5 +928,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument("stems", nargs="*", help="document stems or file names (default: all)")
     check.add_argument("--report", action="store_true", help="list every number and what accounts for it")
     check.add_argument("--root", type=Path, default=DOCUMENTS_DIR, help="documents directory (default: the repo's)")
+    drafting = commands.add_parser("draft", help="write a draft annotation file for a text, or --evaluate the tool")
+    drafting.add_argument("text", nargs="?", type=Path, help="the text file (documents/texts/<file>.txt)")
+    drafting.add_argument("--out", type=Path, help="where to write the draft (default documents/drafts/<stem>.yml)")
+    drafting.add_argument(
+        "--evaluate", action="store_true", help="recall and precision against the reviewed annotations"
+    )
+    drafting.add_argument("--root", type=Path, default=DOCUMENTS_DIR, help="documents directory (default: the repo's)")
     args = parser.parse_args(argv)
+    if args.command == "draft":
+        if args.evaluate:
+            return run_evaluation(args.root)
+        if args.text is None:
+            parser.error("draft needs a text file (or --evaluate)")
+        return run_draft(args.text, args.out, args.root)
     return run_check(args.stems, report=args.report, root=args.root)
