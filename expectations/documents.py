@@ -8,7 +8,6 @@ so a failed expectation prints exactly what to fix.
 
 from expectations import (
     PROVENANCE,
-    Expectation,
     columns_exist,
     in_set,
     known_iso3,
@@ -16,9 +15,9 @@ from expectations import (
     rows_between,
     unique_key,
 )
-from ingest.documents.annotations import TABLES
+from ingest.documents.annotations import ROLES, TABLES, UNIT_KINDS
 
-UNIT_PATTERN = r"^(?:EUR|USD|[a-z_]+)$"
+NUMBER_READINGS = {"dutch", "words", "decimal_point", "ocr_substitution", "nil", "unreadable", "no_number"}
 DOCUMENT_KINDS = {"spending_proposal", "letter_to_parliament", "annual_report"}
 
 SUITES = {
@@ -40,9 +39,10 @@ SUITES = {
         unique_key("document", "figure_id"),
         in_set("table_name", TABLES),
         in_set("iso3", known_iso3()),
-        # Money as currency codes (whole units), anything else a lower-case noun (persons, percent, ...).
-        Expectation("expect_column_values_to_match_regex", {"column": "unit", "regex": UNIT_PATTERN}),
-        in_set("number_reading", {"dutch", "ocr_substitution", "nil", "unreadable", "no_number"}),
+        # Money as currency codes (whole units), anything else a documented unit (persons, percent, years, ...).
+        in_set("unit", set(UNIT_KINDS)),
+        in_set("unit_kind", set(UNIT_KINDS.values())),
+        in_set("number_reading", NUMBER_READINGS),
         rows_between(1),
     ],
     "numbers": [
@@ -52,6 +52,31 @@ SUITES = {
         in_set("accounted_by", {"figure", "ignore", "rule"}),
         *not_null("document", "line", "token", "reference"),
         unique_key("document", "line", "column"),
+        rows_between(1),
+    ],
+    "lists": [
+        *PROVENANCE,
+        *columns_exist("document", "list_id", "role", "member_name", "iso3", "region_id", "verification"),
+        in_set("verification", {"ok"}),
+        *not_null("document", "list_id", "role", "subject", "list_quote", "list_line", "member_name", "member_line"),
+        unique_key("document", "list_id", "member_index"),
+        in_set("role", set(ROLES)),
+        in_set("iso3", known_iso3()),
+        rows_between(1),
+    ],
+    "phases": [
+        *PROVENANCE,
+        *columns_exist("document", "phase_id", "programme", "period_start", "period_end", "verification"),
+        in_set("verification", {"ok"}),
+        *not_null("document", "phase_id", "programme", "period_basis", "quote", "line"),
+        unique_key("phase_id"),
+        rows_between(1),
+    ],
+    "regions": [
+        *PROVENANCE,
+        *not_null("region_id", "region_name", "iso3", "basis"),
+        unique_key("region_id", "iso3"),
+        in_set("iso3", known_iso3()),
         rows_between(1),
     ],
     "table_rows": [

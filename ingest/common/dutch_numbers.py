@@ -8,7 +8,15 @@ either convention, so it is refused.
 
 OCR turns digits into look-alike letters (``2l`` for ``21``). :func:`ocr_reading` applies a fixed,
 documented substitution table so that a person's reading of such a token can be checked; the figure that
-relies on it must carry an ``ocr_flag``.
+relies on it must carry an ``ocr_flag``. A point followed by one, two or four and more digits (``6.6``)
+cannot group thousands, so it can only be a decimal point written the English way: :func:`ocr_reading`
+reads it as one, and the figure must say so in ``ocr_flag`` too.
+
+Numbers written in words (:func:`read_words`): ``vijftien``, ``tweehonderd``, ``eenentwintig``, ``één``,
+``een``/``twee`` before a scale word (``twee miljoen``), fractions (``een derde``, ``de helft``), and
+plurals of a power of ten, which are ranges: ``tienduizenden`` means from two to ten times ten thousand
+(20 000 to 100 000), ``tientallen`` 20 to 100. ``dertigtal`` is about thirty. Qualifiers before a number
+(:data:`QUALIFIERS`: ``ruim``, ``circa``, ``bijna``, ``max.``, ...) say whether it is exact.
 """
 
 from __future__ import annotations
@@ -28,8 +36,11 @@ SCALES: dict[str, int] = {
     "miljard": 10**9,
     "mld": 10**9,
     "mrd": 10**9,
+    # plural scale words after a number word: "tientallen miljarden" (tens of billions)
+    "miljoenen": 10**6,
+    "miljarden": 10**9,
 }
-_SCALE_AFTER = re.compile(r"^\s*(duizend|miljoen|miljard|mln|mld|mrd)\b\.?", re.IGNORECASE)
+_SCALE_AFTER = re.compile(r"^\s*(duizend|miljoen|miljard|miljoenen|miljarden|mln|mld|mrd)\b\.?", re.IGNORECASE)
 # Scale words as OCR damages them ("mln." read as "min."); accepted only for figures with an ocr_flag.
 OCR_SCALES: dict[str, str] = {"min": "mln", "rnln": "mln", "rnld": "mld", "miljocn": "miljoen"}
 _SCALE_AFTER_OCR = re.compile(r"^\s*(min|rnln|rnld|miljocn)\b\.?", re.IGNORECASE)
@@ -68,9 +79,18 @@ def is_dutch(token: str) -> bool:
     return bool(_DUTCH.match(token))
 
 
+_ENGLISH_DECIMAL = re.compile(r"^\d+\.(?:\d{1,2}|\d{4,})$")
+
+
 def ocr_reading(token: str) -> Decimal:
-    """The token with OCR look-alike letters replaced by digits, then read the Dutch way."""
-    return parse_dutch("".join(OCR_DIGITS.get(ch, ch) for ch in token))
+    """The token with OCR look-alike letters replaced by digits, then read the Dutch way.
+
+    A single point that cannot group thousands (``6.6``, ``2.75``) is read as a decimal point.
+    """
+    token = "".join(OCR_DIGITS.get(ch, ch) for ch in token)
+    if _ENGLISH_DECIMAL.match(token):
+        return Decimal(token)
+    return parse_dutch(token)
 
 
 def has_ocr_letters(token: str) -> bool:
@@ -78,7 +98,9 @@ def has_ocr_letters(token: str) -> bool:
 
 
 def token_pattern(token: str) -> re.Pattern[str]:
-    """Where ``token`` stands as a whole number: not part of a longer number on either side."""
+    """Where ``token`` stands as a whole number: not part of a longer number (or word) on either side."""
+    if token[:1].isalpha():
+        return re.compile(rf"(?<!\w){re.escape(token)}(?!\w)")
     return re.compile(rf"(?<!\d)(?<!\d[.,]){re.escape(token)}(?!\d)(?![.,]\d)")
 
 
@@ -140,3 +162,159 @@ def read_header(header: str) -> tuple[int, str | None]:
     scale = SCALES[scale_match.group(1).lower()] if scale_match else 1
     unit = next((currency for pattern, currency in _CURRENCY_ANYWHERE if pattern.search(header)), None)
     return scale, unit
+
+
+# --- numbers written in words ----------------------------------------------------------------------------
+
+_UNIT_WORDS = {
+    "een": 1,
+    "één": 1,
+    "twee": 2,
+    "drie": 3,
+    "vier": 4,
+    "vijf": 5,
+    "zes": 6,
+    "zeven": 7,
+    "acht": 8,
+    "negen": 9,
+}
+_TEEN_WORDS = {
+    "tien": 10,
+    "elf": 11,
+    "twaalf": 12,
+    "dertien": 13,
+    "veertien": 14,
+    "vijftien": 15,
+    "zestien": 16,
+    "zeventien": 17,
+    "achttien": 18,
+    "negentien": 19,
+}
+_TENS_WORDS = {
+    "twintig": 20,
+    "dertig": 30,
+    "veertig": 40,
+    "vijftig": 50,
+    "zestig": 60,
+    "zeventig": 70,
+    "tachtig": 80,
+    "negentig": 90,
+}
+_COMPOUND = re.compile(rf"^({'|'.join(_UNIT_WORDS)})[eë]n({'|'.join(_TENS_WORDS)})$")
+# Fractions as written: "een derde", "twee derde", "een kwart", "de helft", "anderhalf", "driekwart".
+_DENOMINATORS = {"derde": 3, "kwart": 4, "vierde": 4, "vijfde": 5}
+FRACTION_PHRASE = re.compile(
+    r"(?<!\w)(een|één|twee|drie|vier)\s+(derde|kwart|vijfde)(?!\w)"
+    r"(?!\s+(?:land|landen|partij|partijen|lidstaat|weg|fase|keer|plaats|pijler|prioriteit)\b)",
+    re.IGNORECASE,
+)
+_WHOLE_FRACTIONS = {"helft": Decimal("0.5"), "anderhalf": Decimal("1.5"), "driekwart": Decimal("0.75")}
+_PLURAL_POWERS = {
+    "tientallen": 10,
+    "honderden": 100,
+    "duizenden": 1000,
+    "tienduizenden": 10_000,
+    "honderdduizenden": 100_000,
+    "miljoenen": 10**6,
+    "miljarden": 10**9,
+}
+SCALE_WORDS = frozenset({"duizend", "miljoen", "miljard", "miljoenen", "miljarden"})
+WORD = re.compile(r"[^\W\d_]+")
+# Qualifiers before a number, by what they say about it; a currency may stand between ("max. EUR 800").
+QUALIFIERS: dict[str, str] = {
+    "ruim": "more_than",
+    "meer dan": "more_than",
+    "bijna": "almost",
+    "nagenoeg": "almost",
+    "circa": "approximate",
+    "ca.": "approximate",
+    "ongeveer": "approximate",
+    "zo'n": "approximate",
+    "zo\u2019n": "approximate",
+    "rond de": "approximate",
+    "naar schatting": "approximate",
+    "maximaal": "at_most",
+    "max.": "at_most",
+    "hooguit": "at_most",
+    "ten hoogste": "at_most",
+    "minstens": "at_least",
+    "ten minste": "at_least",
+    "tenminste": "at_least",
+    "minimaal": "at_least",
+    "minder dan": "less_than",
+}
+_QUALIFIER_BEFORE = re.compile(
+    rf"(?<![\w.])({'|'.join(re.escape(q) for q in sorted(QUALIFIERS, key=len, reverse=True))})"
+    rf"\s*(?:(?:EUR|€|USD|US\$|\$)\s*)?$",
+    re.IGNORECASE,
+)
+
+
+def qualifier_before(before: str) -> str | None:
+    """The qualifier (``ruim`` -> ``more_than``) written right before a number, if any."""
+    match = _QUALIFIER_BEFORE.search(before[-30:])
+    return QUALIFIERS[match.group(1).lower()] if match else None
+
+
+@dataclass(frozen=True)
+class WordReading:
+    """What a number written in words says: a value, or a range for plurals of a power of ten."""
+
+    value: Decimal | None  # None for a range
+    low: Decimal | None = None
+    high: Decimal | None = None
+    approximate: bool = False  # "dertigtal": about thirty
+
+
+def _below_100(word: str) -> int | None:
+    for table in (_UNIT_WORDS, _TEEN_WORDS, _TENS_WORDS):
+        if word in table:
+            return table[word]
+    match = _COMPOUND.match(word)
+    return _UNIT_WORDS[match.group(1)] + _TENS_WORDS[match.group(2)] if match else None
+
+
+def _below_1000(word: str) -> int | None:
+    if "honderd" not in word:
+        return _below_100(word)
+    head, _, tail = word.partition("honderd")
+    hundreds = 1 if head == "" else _UNIT_WORDS.get(head)
+    rest = 0 if tail == "" else _below_100(tail.removeprefix("en"))
+    return None if hundreds is None or rest is None else hundreds * 100 + rest
+
+
+def word_integer(word: str) -> int | None:
+    """``vijftien`` -> 15, ``tweehonderdvijftig`` -> 250, ``drieduizend`` -> 3000; None if not a number."""
+    word = word.lower()
+    if "duizend" not in word:
+        return _below_1000(word)
+    head, _, tail = word.partition("duizend")
+    thousands = 1 if head == "" else _below_1000(head)
+    rest = 0 if tail == "" else _below_1000(tail)
+    return None if thousands is None or rest is None else thousands * 1000 + rest
+
+
+def read_words(token: str) -> WordReading | None:
+    """A number written in words, or None when ``token`` is not one."""
+    words = token.lower().split()
+    if len(words) == 2 and words[1] in _DENOMINATORS and words[0] in _UNIT_WORDS:
+        value = Decimal(_UNIT_WORDS[words[0]]) / _DENOMINATORS[words[1]]
+        return WordReading(value.quantize(Decimal("0.0001")))
+    if len(words) != 1:
+        return None
+    word = words[0]
+    if word in _WHOLE_FRACTIONS:
+        return WordReading(_WHOLE_FRACTIONS[word])
+    if word in _PLURAL_POWERS:
+        power = Decimal(_PLURAL_POWERS[word])
+        return WordReading(None, low=2 * power, high=10 * power)
+    if word in SCALE_WORDS:
+        return WordReading(Decimal(SCALES[word]))
+    if word.endswith("tal") and (about := word_integer(word.removesuffix("tal"))) is not None and about >= 10:
+        return WordReading(Decimal(about), approximate=True)
+    value = word_integer(word)
+    return None if value is None else WordReading(Decimal(value))
+
+
+def is_word_number(token: str) -> bool:
+    return read_words(token) is not None

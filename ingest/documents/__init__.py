@@ -22,6 +22,7 @@ number or disagreeing table cell. The same checks run from a shell before anythi
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import re
 import sys
@@ -36,12 +37,22 @@ import yaml
 
 from ingest.common.dutch_numbers import parse_dutch, read_header
 from ingest.common.source import Dataset, FetchError, LandedFile, ParseError, RawFile, SourceContext, sha256_bytes
-from ingest.documents.annotations import AnnotationError, Document, DocumentCheck, check_document, load_annotation
+from ingest.documents.annotations import (
+    REGION_COLUMNS,
+    UNIT_KINDS,
+    AnnotationError,
+    Document,
+    DocumentCheck,
+    check_document,
+    load_annotation,
+    read_regions,
+)
 
 SOURCE = "documents"
 REPO = Path(__file__).resolve().parents[2]
 DOCUMENTS_DIR = REPO / "documents"
 CATALOG = "catalog.yml"
+REGIONS = "regions.csv"
 VALUE_TYPE = pl.Decimal(38, 4)
 
 
@@ -64,6 +75,8 @@ def collect(root: Path = DOCUMENTS_DIR) -> list[RawFile]:
     if not catalog.is_file():
         raise FetchError("document catalog is missing", file=str(catalog))
     files = [_raw(catalog, root)]
+    if (root / REGIONS).is_file():
+        files.append(_raw(root / REGIONS, root))
     files += [_raw(p, root) for p in sorted((root / "texts").glob("*.txt"))]
     files += [_raw(p, root) for p in sorted((root / "annotations").glob("*.yml"))]
     return files
@@ -127,6 +140,13 @@ def corpus(files: Sequence[LandedFile | RawFile], stems: Sequence[str] = ()) -> 
             f"annotation file {name} belongs to no document in the catalog",
             file=by_name[f"annotations/{name}"].origin,
         )
+    regions_file = by_name.get(REGIONS)
+    if regions_file is None:
+        raise ParseError("the region table (regions.csv) is not among the files", file=catalog_file.origin)
+    try:
+        regions = read_regions(_text(regions_file))
+    except AnnotationError as exc:
+        raise ParseError(str(exc), file=regions_file.origin) from exc
     entries = []
     for row, meta in enumerate(catalog, start=1):
         name = meta["file"]
@@ -148,7 +168,7 @@ def corpus(files: Sequence[LandedFile | RawFile], stems: Sequence[str] = ()) -> 
                 annotation = load_annotation(_text(annotation_file), annotation_file.origin)
             except AnnotationError as exc:
                 raise ParseError(str(exc), file=annotation_file.origin) from exc
-            check = check_document(document, annotation)
+            check = check_document(document, annotation, regions)
         entries.append(Entry(meta, document, text_file, annotation_file, check))
     return entries
 
@@ -422,6 +442,12 @@ FIGURE_SCHEMA = {
     "scale_quote": pl.Utf8,
     "ocr_flag": pl.Utf8,
     "note": pl.Utf8,
+    "qualifier": pl.Utf8,
+    "value_low": VALUE_TYPE,
+    "value_high": VALUE_TYPE,
+    "number_high": pl.Utf8,
+    "phase_id": pl.Utf8,
+    "unit_kind": pl.Utf8,
     "line": pl.Int64,
     "number_reading": pl.Utf8,
     "stated_unit": pl.Utf8,
@@ -481,6 +507,12 @@ def _parse_figures(files: Sequence[LandedFile]) -> pl.DataFrame:
                     "scale_quote": _text_or_none(f.get("scale_quote")),
                     "ocr_flag": _text_or_none(f.get("ocr_flag")),
                     "note": _text_or_none(f.get("note")),
+                    "qualifier": _text_or_none(f.get("qualifier")),
+                    "value_low": _decimal(f.get("value_low")),
+                    "value_high": _decimal(f.get("value_high")),
+                    "number_high": _text_or_none(f.get("number_high")),
+                    "phase_id": _text_or_none(f.get("phase")),
+                    "unit_kind": UNIT_KINDS.get(str(f.get("unit"))),
                     "line": check.line,
                     "number_reading": check.number_reading,
                     "stated_unit": check.reading.unit if check.reading else None,
@@ -559,6 +591,150 @@ def _parse_numbers(files: Sequence[LandedFile]) -> pl.DataFrame:
     return _frame(rows, NUMBER_SCHEMA)
 
 
+LIST_SCHEMA = {
+    "document": pl.Utf8,
+    "list_id": pl.Utf8,
+    "member_index": pl.Int64,
+    "role": pl.Utf8,
+    "subject": pl.Utf8,
+    "policy_track": pl.Utf8,
+    "programme": pl.Utf8,
+    "phase_id": pl.Utf8,
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "list_quote": pl.Utf8,
+    "list_line": pl.Int64,
+    "stated_count": pl.Utf8,
+    "member_count": pl.Int64,
+    "member_name": pl.Utf8,
+    "iso3": pl.Utf8,
+    "region_id": pl.Utf8,
+    "member_quote": pl.Utf8,
+    "member_line": pl.Int64,
+    "ocr_flag": pl.Utf8,
+    "note": pl.Utf8,
+    "verification": pl.Utf8,
+    "annotation_sha256": pl.Utf8,
+}
+
+
+def _parse_lists(files: Sequence[LandedFile]) -> pl.DataFrame:
+    """One row per member of every country or region list (a list that fails has one row saying why)."""
+    entries = corpus(files)
+    _require_annotations(entries)
+    rows = []
+    for entry in entries:
+        assert entry.check is not None
+        for check in entry.check.lists:
+            e = check.entry
+            common = {
+                "document": entry.document.name,
+                "list_id": _text_or_none(e.get("id")),
+                "role": _text_or_none(e.get("role")),
+                "subject": _text_or_none(e.get("subject")),
+                "policy_track": _text_or_none(e.get("policy_track")),
+                "programme": _text_or_none(e.get("programme")),
+                "phase_id": _text_or_none(e.get("phase")),
+                "period_start": _date(e.get("period_start")),
+                "period_end": _date(e.get("period_end")),
+                "list_quote": _text_or_none(e.get("quote")),
+                "list_line": check.line,
+                "stated_count": _text_or_none(e.get("number")),
+                "member_count": len(check.members),
+                "ocr_flag": _text_or_none(e.get("ocr_flag")),
+                "note": _text_or_none(e.get("note")),
+                "verification": "ok" if check.ok else check.describe(),
+                "annotation_sha256": entry.annotation_sha256,
+            }
+            members = check.members or [None]
+            for index, member in enumerate(members, start=1):
+                rows.append(
+                    {
+                        **common,
+                        "member_index": index,
+                        "member_name": member.name if member else None,
+                        "iso3": member.iso3 if member else None,
+                        "region_id": member.region if member else None,
+                        "member_quote": member.quote if member else None,
+                        "member_line": member.line if member else None,
+                        **_provenance(entry, member.line if member else check.line),
+                    }
+                )
+    return _frame(rows, LIST_SCHEMA)
+
+
+PHASE_SCHEMA = {
+    "document": pl.Utf8,
+    "phase_id": pl.Utf8,
+    "programme": pl.Utf8,
+    "phase_number": pl.Int64,
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "period_basis": pl.Utf8,
+    "budget_figure_id": pl.Utf8,
+    "countries_list_id": pl.Utf8,
+    "partners": pl.List(pl.Utf8),
+    "quote": pl.Utf8,
+    "line": pl.Int64,
+    "note": pl.Utf8,
+    "verification": pl.Utf8,
+}
+
+
+def _parse_phases(files: Sequence[LandedFile]) -> pl.DataFrame:
+    entries = corpus(files)
+    _require_annotations(entries)
+    rows = []
+    for entry in entries:
+        assert entry.check is not None
+        for check in entry.check.phases:
+            e = check.entry
+            partners = e.get("partners")
+            rows.append(
+                {
+                    "document": entry.document.name,
+                    "phase_id": _text_or_none(e.get("id")),
+                    "programme": _text_or_none(e.get("programme")),
+                    "phase_number": e.get("phase") if isinstance(e.get("phase"), int) else None,
+                    "period_start": _date(e.get("period_start")),
+                    "period_end": _date(e.get("period_end")),
+                    "period_basis": _text_or_none(e.get("period_basis")),
+                    "budget_figure_id": _text_or_none(e.get("budget_figure")),
+                    "countries_list_id": _text_or_none(e.get("countries_list")),
+                    "partners": [str(p) for p in partners] if isinstance(partners, list) else None,
+                    "quote": _text_or_none(e.get("quote")),
+                    "line": check.line,
+                    "note": _text_or_none(e.get("note")),
+                    "verification": "ok" if check.ok else check.describe(),
+                    **_provenance(entry, check.line),
+                }
+            )
+    return _frame(rows, PHASE_SCHEMA)
+
+
+REGION_SCHEMA = dict.fromkeys(REGION_COLUMNS, pl.Utf8)
+
+
+def _parse_regions(files: Sequence[LandedFile]) -> pl.DataFrame:
+    """The reviewed region -> member country table, one row per member, as documents/regions.csv has it."""
+    regions = next((f for f in files if f.name == REGIONS), None)
+    if regions is None:
+        raise ParseError("the region table (regions.csv) is not among the files")
+    text = _text(regions)
+    read_regions(text)  # the header is checked
+    rows = [
+        {
+            **{column: row[column] for column in REGION_COLUMNS},
+            "_source_file": regions.origin,
+            "_source_row": number,
+            "_snapshot_sha256": _sha(regions),
+            "_retrieved_at": getattr(regions, "retrieved_at", None),
+        }
+        for number, row in enumerate(csv.DictReader(text.splitlines()), start=2)
+    ]
+    return _frame(rows, REGION_SCHEMA)
+
+
 TABLE_SCHEMA = {
     "document": pl.Utf8,
     "table_name": pl.Utf8,
@@ -603,6 +779,24 @@ DATASETS = (
         _parse_numbers,
         ("document", "line", "column"),
         "Every number in the documents and what accounts for it (figure, ignore entry with reason, rule).",
+    ),
+    _dataset(
+        "lists",
+        _parse_lists,
+        ("document", "list_id", "member_index"),
+        "Every list of countries or regions in the documents, one row per member, with role, track and period.",
+    ),
+    _dataset(
+        "phases",
+        _parse_phases,
+        ("document", "phase_id"),
+        "Programme phases as the documents describe them: period and its basis, budget figure, country list.",
+    ),
+    _dataset(
+        "regions",
+        _parse_regions,
+        ("region_id", "iso3"),
+        "The reviewed region -> member country table (documents/regions.csv) that region list members expand by.",
     ),
     _dataset(
         "table_rows",
@@ -657,11 +851,13 @@ def run_check(stems: Sequence[str], *, report: bool, root: Path = DOCUMENTS_DIR,
             for kind in ("figure", "ignore", "rule", "unaccounted")
         }
         verified = sum(f.ok for f in check.figures)
+        words = sum(n.kind == "words" for n in check.numbers)
+        members = sum(len(c.members) for c in check.lists)
         print(
-            f"{name}: {verified}/{len(check.figures)} figures verified; {len(check.numbers)} numbers: "
-            f"{counts['figure']} figures, {counts['ignore']} ignored with a reason, "
-            f"{counts['rule']} by rule, "
-            f"{counts['unaccounted']} unaccounted; {len(tables)} table cells parsed",
+            f"{name}: {verified}/{len(check.figures)} figures verified; {len(check.lists)} country lists "
+            f"({members} members), {len(check.phases)} programme phases; {len(check.numbers)} numbers "
+            f"({words} in words): {counts['figure']} figures or list counts, {counts['ignore']} ignored with a "
+            f"reason, {counts['rule']} by rule, {counts['unaccounted']} unaccounted; {len(tables)} table cells parsed",
             file=out,
         )
         if report:
@@ -682,6 +878,49 @@ def run_check(stems: Sequence[str], *, report: bool, root: Path = DOCUMENTS_DIR,
     return 1 if failures else 0
 
 
+def run_draft(text_file: Path, out: Path | None, root: Path = DOCUMENTS_DIR, stream=sys.stdout) -> int:
+    """Write a draft annotation file for a new text (to ``out``, or documents/drafts/<stem>.yml)."""
+    from ingest.documents.draft import draft
+
+    document = Document(name=text_file.name, text=text_file.read_text(encoding="utf-8"))
+    proposal = draft(document, read_regions((root / REGIONS).read_text(encoding="utf-8")))
+    target = out or root / "drafts" / f"{document.stem}.yml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    header = (
+        f"# DRAFT for documents/texts/{document.name}: every proposal must be checked against the text, then\n"
+        "# moved to documents/annotations/<stem>.yml with reviewed_by set (documents/README.md).\n"
+    )
+    body = yaml.safe_dump(proposal, allow_unicode=True, sort_keys=False, width=110)
+    target.write_text(header + body, encoding="utf-8")
+    print(
+        f"{target}: {len(proposal['figures'])} figure proposals, {len(proposal['lists'])} country lists",
+        file=stream,
+    )
+    return 0
+
+
+def run_evaluation(root: Path = DOCUMENTS_DIR, stream=sys.stdout) -> int:
+    """Recall and precision of the draft tool against the reviewed annotations, per kind, over all documents."""
+    from ingest.documents.draft import Score, evaluate
+
+    files = collect(root)
+    regions = read_regions(next(f for f in files if f.name == REGIONS).content.decode("utf-8"))
+    totals: dict[str, Score] = {}
+    for entry in corpus(files):
+        assert entry.check is not None
+        for kind, score in evaluate(entry.document, entry.check, regions).items():
+            total = totals.setdefault(kind, Score())
+            total.reviewed += score.reviewed
+            total.proposed += score.proposed
+            total.matched_reviewed += score.matched_reviewed
+            total.matched_proposed += score.matched_proposed
+    print(f"{'kind':<28} {'reviewed':>8} {'proposed':>8} {'recall':>7} {'precision':>9}", file=stream)
+    for kind in sorted(totals):
+        t = totals[kind]
+        print(f"{kind:<28} {t.reviewed:>8} {t.proposed:>8} {t.recall:>7.0%} {t.precision:>9.0%}", file=stream)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest.documents", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -689,5 +928,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument("stems", nargs="*", help="document stems or file names (default: all)")
     check.add_argument("--report", action="store_true", help="list every number and what accounts for it")
     check.add_argument("--root", type=Path, default=DOCUMENTS_DIR, help="documents directory (default: the repo's)")
+    drafting = commands.add_parser("draft", help="write a draft annotation file for a text, or --evaluate the tool")
+    drafting.add_argument("text", nargs="?", type=Path, help="the text file (documents/texts/<file>.txt)")
+    drafting.add_argument("--out", type=Path, help="where to write the draft (default documents/drafts/<stem>.yml)")
+    drafting.add_argument(
+        "--evaluate", action="store_true", help="recall and precision against the reviewed annotations"
+    )
+    drafting.add_argument("--root", type=Path, default=DOCUMENTS_DIR, help="documents directory (default: the repo's)")
     args = parser.parse_args(argv)
+    if args.command == "draft":
+        if args.evaluate:
+            return run_evaluation(args.root)
+        if args.text is None:
+            parser.error("draft needs a text file (or --evaluate)")
+        return run_draft(args.text, args.out, args.root)
     return run_check(args.stems, report=args.report, root=args.root)

@@ -1,26 +1,44 @@
--- Programme commitments the documents state in EUR, spread evenly over the calendar years of their period
--- (a commitment of EUR 100 m for 2024-2027 counts EUR 25 m a year). Commitments without a period, in
--- another currency or by other donors (e.g. the EU) are not spread; they stay in marts.programme_commitments.
+-- Programme commitments the documents state in EUR, spread evenly over the calendar years of their period and,
+-- where the document lists the phase's countries, evenly over those countries: EUR 800 m for 2024-2027 and eight
+-- countries counts EUR 25 m per country and year. A commitment's period is its own, or its phase's where the
+-- figure gives none; its countries are its phase's list, or the one country the figure names. Where no countries
+-- are listed the yearly amount stays unsplit (iso3 null), so the parts always add up to the commitment.
+-- Commitments without a period, in another currency or by other donors (e.g. the EU) are not spread; they stay
+-- in marts.programme_commitments.
 with commitments as (
     select
         n.programme_id,
         c.figure_id,
+        c.phase_id,
         c.document,
         c.amount,
-        c.countries,
-        year(c.period_start) as first_year,
-        year(c.period_end) as last_year
+        coalesce(nullif(p.countries, []), c.countries) as countries,
+        year(coalesce(c.period_start, p.period_start)) as first_year,
+        year(coalesce(c.period_end, p.period_end)) as last_year
     from {{ ref('programme_commitments') }} as c
     inner join {{ ref('int_programmes__document_names') }} as n on lower(trim(c.programme)) = n.document_name
-    where c.currency = 'EUR' and c.amount is not null and c.period_start is not null and c.period_end is not null
+    left join {{ ref('int_programmes__phases') }} as p on c.phase_id = p.phase_id
+    where c.currency = 'EUR' and c.amount is not null
+),
+
+spread as (
+    select
+        *,
+        coalesce(nullif(countries, []), [null]::varchar[]) as split_over
+    from commitments
+    where first_year is not null and last_year is not null
 )
 
 select
-    c.programme_id,
+    s.programme_id,
     y.year,
-    c.figure_id,
-    c.document,
-    c.countries,
-    c.amount / (c.last_year - c.first_year + 1) as commitment_eur
-from commitments as c
-inner join {{ ref('dim_year') }} as y on y.year between c.first_year and c.last_year
+    s.figure_id,
+    s.phase_id,
+    s.document,
+    country.unnest as iso3,
+    s.countries,
+    case when len(s.countries) > 0 then 'years_and_countries' else 'years_only' end as split_rule,
+    s.amount / (s.last_year - s.first_year + 1) / len(s.split_over) as commitment_eur
+from spread as s
+inner join {{ ref('dim_year') }} as y on y.year between s.first_year and s.last_year,
+    unnest(s.split_over) as country

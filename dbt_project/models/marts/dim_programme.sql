@@ -17,6 +17,28 @@ commitments as (
     group by n.programme_id
 ),
 
+phases as (
+    select
+        programme_id,
+        list(
+            {
+                'phase_id': phase_id,
+                'phase_number': phase_number,
+                'period_start': period_start,
+                'period_end': period_end,
+                'budget': budget,
+                'budget_currency': budget_currency,
+                'countries': countries,
+                'partners': partners,
+                'document': document,
+                'quote': quote
+            }
+            order by phase_number
+        ) as phases
+    from {{ ref('int_programmes__phases') }}
+    group by programme_id
+),
+
 results as (
     select
         programme_id,
@@ -37,9 +59,11 @@ select
     m.programme_id is not null as has_iati_activities,
     coalesce(c.document_commitments, 0) as document_commitments,
     coalesce(r.document_results, 0) as document_results,
+    ph.phases,
     p.source_document,
     p.source_quote
 from {{ ref('programmes') }} as p
 left join matches as m on p.programme_id = m.programme_id
 left join commitments as c on p.programme_id = c.programme_id
 left join results as r on p.programme_id = r.programme_id
+left join phases as ph on p.programme_id = ph.programme_id

@@ -5,6 +5,7 @@ select
     coalesce(f.programme, f.subject) as programme,
     f.subject,
     f.policy_track,
+    f.phase_id,
     f.partners,
     case when f.iso3 is null then []::varchar[] else [f.iso3] end as countries,
     f.metric,

@@ -1,7 +1,8 @@
 -- One row per programme, country and year (2000 to five years ahead) for every country a programme is
 -- linked to (the documents' programme countries, countries of its commitments and results, and recipient
--- countries of its IATI money). Document commitments spanning several countries are not split over them:
--- they appear per country only where the document names exactly one country.
+-- countries of its IATI money). Document commitments are split over the countries the document lists for them
+-- (int_programmes__document_commitments_by_year); the unsplit remainder (no countries listed) is only in
+-- marts.programme_year.
 with countries as (
     select
         programme_id,
@@ -22,9 +23,9 @@ with countries as (
     union
     select
         programme_id,
-        countries[1] as iso3
+        iso3
     from {{ ref('int_programmes__document_commitments_by_year') }}
-    where len(countries) = 1
+    where iso3 is not null
 ),
 
 spine as (
@@ -40,11 +41,11 @@ spine as (
 documents as (
     select
         programme_id,
-        countries[1] as iso3,
+        iso3,
         year,
         sum(commitment_eur) as document_commitment_eur
     from {{ ref('int_programmes__document_commitments_by_year') }}
-    where len(countries) = 1
+    where iso3 is not null
     group by all
 ),
 
