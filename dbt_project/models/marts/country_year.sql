@@ -1,6 +1,7 @@
 -- The analyst's table: one row per country (dim_country, incl. labelled pseudo-codes) and year
 -- (dim_year up to the current year), whether or not any source has data for it. Every figure comes from a
--- documented source column; null means the source has no figure, not zero.
+-- documented source column; null means the source has no figure, not zero. Rows a source labels with a wider
+-- coverage carry the source's label (seed country_labels: Serbia and Kosovo per UNHCR).
 with spine as (
     select
         c.iso3,
@@ -66,9 +67,9 @@ joined as (
         coalesce(f.focus_migratiesamenwerking, false) as focus_migratiesamenwerking,
         f.focus_policy_tracks,
         case
-            when u.iso3 is not null
+            when coalesce(u.refugees_hosted, u.oip_hosted, u.asylum_seekers_hosted, u.idmc_conflict_idps) is not null
                 then
-                    u.refugees_hosted + u.oip_hosted + u.asylum_seekers_hosted
+                    coalesce(u.refugees_hosted, 0) + coalesce(u.oip_hosted, 0) + coalesce(u.asylum_seekers_hosted, 0)
                     + coalesce(u.idmc_conflict_idps, 0)
         end as displaced_hosted
     from spine as s
@@ -77,16 +78,29 @@ joined as (
     left join mmp as m on s.iso3 = m.iso3 and s.year = m.year
     left join oda as o on s.iso3 = o.iso3 and s.year = o.year
     left join focus as f on s.iso3 = f.iso3 and s.year = f.year
+),
+
+with_unrwa as (
+    select
+        *,
+        case
+            when coalesce(displaced_hosted, unrwa_refugees_hosted) is not null
+                then coalesce(displaced_hosted, 0) + coalesce(unrwa_refugees_hosted, 0)
+        end as displaced_hosted_incl_unrwa
+    from joined
 )
 
 select
     j.iso3,
     j.year,
-    c.name_en as country_name,
-    c.name_nl as country_name_nl,
+    coalesce(l.label_en, c.name_en) as country_name,
+    coalesce(l.label_nl, c.name_nl) as country_name_nl,
     c.is_pseudo_country,
     j.* exclude (iso3, year),
     round(j.nl_oda_migration_disbursed_eur / nullif(j.displaced_hosted, 0), 2)
-        as nl_oda_migration_eur_per_displaced_hosted
-from joined as j
+        as nl_oda_migration_eur_per_displaced_hosted,
+    round(j.nl_oda_migration_disbursed_eur / nullif(j.displaced_hosted_incl_unrwa, 0), 2)
+        as nl_oda_migration_eur_per_displaced_hosted_incl_unrwa
+from with_unrwa as j
 inner join {{ ref('dim_country') }} as c on j.iso3 = c.iso3
+left join {{ ref('country_labels') }} as l on j.iso3 = l.iso3
