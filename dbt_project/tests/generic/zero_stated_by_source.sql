@@ -13,7 +13,7 @@ where
         from {{ source_model }} as s
         where
             {% for model_key, source_key in keys.items() -%}
-                {{ source_key }} = m.{{ model_key }} and
+                {{ source_key }} is not distinct from m.{{ model_key }} and
             {% endfor -%}
             ({{ stating }})
     )
