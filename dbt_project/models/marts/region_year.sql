@@ -4,8 +4,8 @@ select
     region,
     incident_year as year,
     count(distinct main_id) as incidents,
-    sum(dead)::bigint as dead,
-    sum(missing)::bigint as missing,
+    sum(coalesce(dead, 0))::bigint as dead,
+    sum(coalesce(missing, 0))::bigint as missing,
     sum(dead_missing)::bigint as dead_missing,
     any_value(source_format) as source_format,
     any_value(vintage) as vintage
