@@ -35,6 +35,7 @@ from ingest.common.http import HttpClient, env_key
 from ingest.common.source import Dataset, FetchError, LandedFile, ParseError, RawFile, SourceContext, read_mirror_file
 from ingest.common.tabular import Schema, cast_checked, read_csv_text
 from ingest.iati.datastore import fetch_pages, parse_pages
+from ingest.iati.datastore_mirror import extract_tables, fetch_extracts
 from ingest.iati.xml import TABLES, frames, parse_file
 
 log = logging.getLogger("maw.iati")
@@ -176,7 +177,7 @@ def fetch_mirror(context: SourceContext) -> list[RawFile]:
             files.append(read_mirror_file(context, f"{folder}/{path.name}", "xml"))
     if not files:
         raise FetchError(f"no activity XML files in {', '.join(MIRROR_FOLDERS)}", file=str(context.mirror_dir))
-    return files
+    return files + fetch_extracts(context)
 
 
 _fetched: dict[tuple, tuple[float, list[RawFile]]] = {}
@@ -244,6 +245,7 @@ def _parse_snapshot(files: Sequence[LandedFile]) -> dict[str, pl.DataFrame]:
         (landed, _xml_tables(landed)) for landed in files if landed.path.name.endswith(".xml")
     ]
     per_file += list(_datastore_tables(tuple(f for f in files if f.path.name.endswith(".json"))).items())
+    per_file += extract_tables(files)
     tables: dict[str, list[pl.DataFrame]] = {name: [] for name in TABLES}
     for landed, parsed in per_file:
         for name, frame in parsed.items():
