@@ -1,7 +1,7 @@
 -- Every transaction of a mirror's Datastore extract (ingest/iati/datastore_mirror.py) and what became of it.
 -- Staging keeps each activity's rows from one file (the XML where both have it), so a transaction is never
 -- added twice; here each extract transaction is matched to the retained file by transaction identity
--- (activity, type, date, reference): loaded (its activity's rows come from the extract), in_xml (the same
+-- (activity, type, date, and reference where both state one): loaded (its activity's rows come from the extract), in_xml (the same
 -- transaction, same value, is in the XML), revised_in_xml (same identity, the newer XML states another value)
 -- or not_in_xml (the retained XML has no such transaction: money the extract alone reports, not counted).
 with extract as (
@@ -47,7 +47,7 @@ matched as (
             and e.iati_identifier = r.iati_identifier
             and e.transaction_type_code = r.transaction_type_code
             and e.transaction_date = r.transaction_date
-            and coalesce(e.transaction_ref, '') = coalesce(r.transaction_ref, '')
+            and (e.transaction_ref is null or r.transaction_ref is null or e.transaction_ref = r.transaction_ref)
     group by all
 )
 
