@@ -1,9 +1,9 @@
 -- Every transaction of a mirror's Datastore extract (ingest/iati/datastore_mirror.py) and what became of it.
 -- Staging keeps each activity's rows from one file (the XML where both have it), so a transaction is never
 -- added twice; here each extract transaction is matched to the retained file by transaction identity
--- (activity, type, date, and reference where both state one): loaded (its activity's rows come from the extract), in_xml (the same
--- transaction, same value, is in the XML), revised_in_xml (same identity, the newer XML states another value)
--- or not_in_xml (the retained XML has no such transaction: money the extract alone reports, not counted).
+-- (activity, type, date, and reference where both state one): loaded (its activity's rows come from the
+-- extract), in_xml (the same transaction, same value, is in the XML), revised_in_xml (same identity, the
+-- newer XML states another value) or not_in_xml (the retained XML has no such transaction: not counted).
 with extract as (
     select *
     from {{ source('iati', 'transactions') }}
