@@ -92,7 +92,9 @@ def test_region_year_equals_sums_over_the_all_data_export(shared_warehouse, shar
     expected = {(r["region"], r["year"]): r["total"] for r in sums.iter_rows(named=True)}
     actual = {
         (r[0], r[1]): r[2]
-        for r in query(_db(shared_warehouse), "select region, year, dead_missing from marts.region_year where year <= 2024")
+        for r in query(
+            _db(shared_warehouse), "select region, year, dead_missing from marts.region_year where year <= 2024"
+        )
     }
     assert actual == expected
     assert actual[("Mediterranean", 2023)] > 3000
