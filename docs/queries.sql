@@ -5,13 +5,14 @@
 
 -- Q1. How much Dutch migration-related aid went to Jordan each year, against how many refugees Jordan hosted?
 --     (IATI: disbursements + expenditures XM-DAC-7 reports itself, allocated to Jordan; UNHCR: refugees + OIP
---     hosted at year end.)
+--     hosted at year end; per displaced person without and with the 2.4 million UNRWA-registered Palestine refugees.)
 select
     year,
     nl_oda_migration_disbursed_eur,
     nl_oda_disbursed_eur,
     refugees_hosted + oip_hosted as refugees_and_oip_hosted,
-    nl_oda_migration_eur_per_displaced_hosted
+    nl_oda_migration_eur_per_displaced_hosted,
+    nl_oda_migration_eur_per_displaced_hosted_incl_unrwa
 from marts.country_year
 where iso3 = 'JOR' and year >= 2015
 order by year;

@@ -29,6 +29,7 @@ import polars as pl
 
 from ingest.common.source import Dataset, FetchError, LandedFile, RawFile, SourceContext, read_mirror_file
 from ingest.iati.datastore import fetch_pages, parse_pages
+from ingest.iati.datastore_mirror import extract_tables, fetch_extracts
 from ingest.iati.registry import fetch_registry
 from ingest.iati.shared import SOURCE, with_file_provenance
 from ingest.iati.xml import TABLES, frames, parse_file
@@ -69,7 +70,7 @@ def fetch_mirror(context: SourceContext) -> list[RawFile]:
             files.append(read_mirror_file(context, f"{folder}/{path.name}", "xml"))
     if not files:
         raise FetchError(f"no activity XML files in {', '.join(MIRROR_FOLDERS)}", file=str(context.mirror_dir))
-    return files
+    return files + fetch_extracts(context)
 
 
 _fetched: dict[object, tuple[float, list[RawFile]]] = {}
@@ -129,6 +130,7 @@ def _parse_snapshot(files: Sequence[LandedFile]) -> dict[str, pl.DataFrame]:
         (landed, _xml_tables(landed)) for landed in files if landed.path.name.endswith(".xml")
     ]
     per_file += list(_datastore_tables(tuple(f for f in files if f.path.name.endswith(".json"))).items())
+    per_file += extract_tables(files)
     tables: dict[str, list[pl.DataFrame]] = {name: [] for name in TABLES}
     for landed, parsed in per_file:
         for name, frame in parsed.items():

@@ -1,11 +1,12 @@
 -- One row per activity. An identifier published in several files (e.g. two period files) is taken from the
--- file with the latest last-updated-datetime, so no activity and no transaction is counted twice.
+-- file with the latest last-updated-datetime, so no activity and no transaction is counted twice; where none
+-- says, an activity file (XML) before a Datastore extract (CSV, which never states the last update).
 with ranked as (
     select
         *,
         row_number() over (
             partition by iati_identifier
-            order by last_updated_datetime desc nulls last, source_dataset desc
+            order by last_updated_datetime desc nulls last, source_dataset like '%.csv', source_dataset desc
         ) as file_rank,
         count(*) over (partition by iati_identifier) as files_with_identifier
     from {{ ref('stg_iati__activities') }}

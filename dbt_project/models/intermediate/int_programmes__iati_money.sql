@@ -2,7 +2,8 @@
 -- to transaction values). The programme's own money is what XM-DAC-7 reports for its matched activities:
 -- commitments (2) and disbursements + expenditures (3, 4), never added together. Money that partner
 -- organisations report for activities funded by a matched activity (linked through provider-activity-id)
--- is kept in separate partner_* columns and never added to the Dutch figures.
+-- is kept in separate partner_* columns and never added to the Dutch figures. A column is null, not 0, where
+-- no transaction of its kind exists for the programme, country and year.
 with matches as (
     select * from {{ ref('int_programmes__iati_activity_matches') }}
 ),
@@ -18,8 +19,8 @@ dutch as (
         a.year,
         sum(a.value_eur) filter (where a.transaction_type_code = '2') as iati_committed_eur,
         sum(a.value_eur) filter (where a.transaction_type_code in ('3', '4')) as iati_disbursed_eur,
-        0::double as partner_incoming_eur,
-        0::double as partner_disbursed_eur
+        null::double as partner_incoming_eur,
+        null::double as partner_disbursed_eur
     from allocations as a
     inner join matches as m on a.iati_identifier = m.iati_identifier
     where a.is_nl_mfa_reported
@@ -40,8 +41,8 @@ partners as (
         p.programme_id,
         a.recipient_iso3 as iso3,
         a.year,
-        0::double as iati_committed_eur,
-        0::double as iati_disbursed_eur,
+        null::double as iati_committed_eur,
+        null::double as iati_disbursed_eur,
         sum(a.value_eur) filter (where a.transaction_type_code in ('1', '11')) as partner_incoming_eur,
         sum(a.value_eur) filter (where a.transaction_type_code in ('3', '4')) as partner_disbursed_eur
     from allocations as a

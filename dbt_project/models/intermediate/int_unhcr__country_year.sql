@@ -1,7 +1,6 @@
 -- Every UNHCR figure per country and year on one spine: the union of the country-years of all UNHCR
 -- datasets, so a country-year with asylum, solutions, IDMC or UNRWA figures but no population row is kept.
--- Population stocks are 0 where population has no row (the table breaks out every non-zero pair); the other
--- figures stay null where their dataset has no row (not reported is not zero).
+-- Every figure stays null where its dataset reports nothing for the country-year (not reported is not zero).
 -- forcibly_displaced_originating is UNHCR's headline built by origin: refugees + asylum seekers + OIP
 -- (population, by origin) + UNRWA-registered Palestine refugees (by origin) + IDMC conflict IDPs.
 with population as (
@@ -45,14 +44,14 @@ spine as (
 select
     s.iso3,
     s.year,
-    coalesce(p.refugees_hosted, 0) as refugees_hosted,
-    coalesce(p.oip_hosted, 0) as oip_hosted,
-    coalesce(p.asylum_seekers_hosted, 0) as asylum_seekers_hosted,
-    coalesce(p.refugees_originating, 0) as refugees_originating,
-    coalesce(p.oip_originating, 0) as oip_originating,
-    coalesce(p.asylum_seekers_originating, 0) as asylum_seekers_originating,
-    coalesce(p.idps, 0) as idps,
-    coalesce(p.stateless, 0) as stateless,
+    p.refugees_hosted,
+    p.oip_hosted,
+    p.asylum_seekers_hosted,
+    p.refugees_originating,
+    p.oip_originating,
+    p.asylum_seekers_originating,
+    p.idps,
+    p.stateless,
     a.asylum_applications_new,
     a.asylum_applications_new_originating,
     a.decisions_recognized,
@@ -67,13 +66,20 @@ select
     so.naturalisations,
     t.idmc_conflict_idps,
     t.unrwa_refugees_hosted,
-    (
-        coalesce(p.refugees_originating, 0)
-        + coalesce(p.asylum_seekers_originating, 0)
-        + coalesce(p.oip_originating, 0)
-        + coalesce(t.unrwa_refugees_originating, 0)
-        + coalesce(t.idmc_conflict_idps, 0)
-    )::bigint as forcibly_displaced_originating
+    case
+        when
+            coalesce(
+                p.refugees_originating, p.asylum_seekers_originating, p.oip_originating,
+                t.unrwa_refugees_originating, t.idmc_conflict_idps
+            ) is not null
+            then (
+                coalesce(p.refugees_originating, 0)
+                + coalesce(p.asylum_seekers_originating, 0)
+                + coalesce(p.oip_originating, 0)
+                + coalesce(t.unrwa_refugees_originating, 0)
+                + coalesce(t.idmc_conflict_idps, 0)
+            )::bigint
+    end as forcibly_displaced_originating
 from spine as s
 left join population as p on s.iso3 = p.iso3 and s.year = p.year
 left join asylum as a on s.iso3 = a.iso3 and s.year = a.year

@@ -1,4 +1,8 @@
 -- UNHCR stocks summed per country and year, once by country of asylum (hosted) and once by origin.
+-- The table breaks out only pairs with a figure and writes 0 wherever a count does not apply, so a sum is
+-- a figure only over rows that report that population: refugees, asylum seekers and OIP (NA counted as 0,
+-- "not applicable") where a row of the country has refugees, asylum seekers or OIP (the protection
+-- population); stateless and UNHCR-assisted IDPs where a row has them. Elsewhere null, never 0.
 with pop as (
     select * from {{ ref('stg_unhcr__population') }}
 ),
@@ -7,11 +11,12 @@ hosted as (
     select
         asylum_iso3 as iso3,
         year,
-        sum(refugees)::bigint as refugees_hosted,
-        sum(coalesce(oip, 0))::bigint as oip_hosted,
-        sum(asylum_seekers)::bigint as asylum_seekers_hosted,
-        sum(stateless)::bigint as stateless,
-        sum(case when origin_iso3 = asylum_iso3 then idps else 0 end)::bigint as idps
+        (sum(refugees) filter (where refugees > 0 or asylum_seekers > 0 or oip > 0))::bigint as refugees_hosted,
+        (sum(coalesce(oip, 0)) filter (where refugees > 0 or asylum_seekers > 0 or oip > 0))::bigint as oip_hosted,
+        (sum(asylum_seekers) filter (where refugees > 0 or asylum_seekers > 0 or oip > 0))::bigint
+            as asylum_seekers_hosted,
+        (sum(stateless) filter (where stateless > 0))::bigint as stateless,
+        (sum(idps) filter (where origin_iso3 = asylum_iso3 and idps > 0))::bigint as idps
     from pop
     group by all
 ),
@@ -20,9 +25,12 @@ originating as (
     select
         origin_iso3 as iso3,
         year,
-        sum(refugees)::bigint as refugees_originating,
-        sum(coalesce(oip, 0))::bigint as oip_originating,
-        sum(asylum_seekers)::bigint as asylum_seekers_originating
+        (sum(refugees) filter (where refugees > 0 or asylum_seekers > 0 or oip > 0))::bigint
+            as refugees_originating,
+        (sum(coalesce(oip, 0)) filter (where refugees > 0 or asylum_seekers > 0 or oip > 0))::bigint
+            as oip_originating,
+        (sum(asylum_seekers) filter (where refugees > 0 or asylum_seekers > 0 or oip > 0))::bigint
+            as asylum_seekers_originating
     from pop
     group by all
 )
@@ -30,13 +38,13 @@ originating as (
 select
     coalesce(h.iso3, o.iso3) as iso3,
     coalesce(h.year, o.year) as year,
-    coalesce(h.refugees_hosted, 0) as refugees_hosted,
-    coalesce(h.oip_hosted, 0) as oip_hosted,
-    coalesce(h.asylum_seekers_hosted, 0) as asylum_seekers_hosted,
-    coalesce(o.refugees_originating, 0) as refugees_originating,
-    coalesce(o.oip_originating, 0) as oip_originating,
-    coalesce(o.asylum_seekers_originating, 0) as asylum_seekers_originating,
-    coalesce(h.idps, 0) as idps,
-    coalesce(h.stateless, 0) as stateless
+    h.refugees_hosted,
+    h.oip_hosted,
+    h.asylum_seekers_hosted,
+    o.refugees_originating,
+    o.oip_originating,
+    o.asylum_seekers_originating,
+    h.idps,
+    h.stateless
 from hosted as h
 full outer join originating as o on h.iso3 = o.iso3 and h.year = o.year

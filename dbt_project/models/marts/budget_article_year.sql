@@ -2,6 +2,7 @@
 -- disbursed (types 3 and 4) on migration-related activities in the same year, EUR, with the gap. IATI has
 -- no budget-article field: the comparison is with all migration-related disbursements, as the classification
 -- in int_iati__activity_migration_relevance defines them (in-donor refugee costs, sector 93010, excluded).
+-- The gap is null where IATI has no migration disbursement in the year (no data is not a gap of the whole plan).
 with planned as (
     select
         article,
@@ -33,7 +34,7 @@ select
     p.year,
     p.planned_eur,
     round(d.iati_migration_disbursed_eur, 2) as iati_migration_disbursed_eur,
-    round(p.planned_eur - coalesce(d.iati_migration_disbursed_eur, 0), 2) as gap_eur,
+    round(p.planned_eur - d.iati_migration_disbursed_eur, 2) as gap_eur,
     p.documents,
     p.readings_agree
 from planned as p

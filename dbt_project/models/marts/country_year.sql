@@ -1,6 +1,8 @@
 -- The analyst's table: one row per country (dim_country, incl. labelled pseudo-codes) and year
 -- (dim_year up to the current year), whether or not any source has data for it. Every figure comes from a
--- documented source column; null means the source has no figure, not zero.
+-- documented source column; null means the source has no figure, not zero. Rows a source labels with a wider
+-- coverage carry the source's label (seed country_labels: Serbia and Kosovo per UNHCR). The *_snapshot_id
+-- columns name the snapshot (meta.snapshots) each source's figures of the row were read from.
 with spine as (
     select
         c.iso3,
@@ -28,6 +30,25 @@ oda as (
 
 focus as (
     select * from {{ ref('int_documents__focus_country_years') }}
+),
+
+-- The snapshot of each source dataset in this refresh (meta.loads), one row.
+snapshots as (
+    select
+        any_value(snapshot_id) filter (where source = 'unhcr' and dataset = 'population') as unhcr_population,
+        any_value(snapshot_id) filter (where source = 'unhcr' and dataset = 'asylum-applications')
+            as unhcr_asylum_applications,
+        any_value(snapshot_id) filter (where source = 'unhcr' and dataset = 'asylum-decisions')
+            as unhcr_asylum_decisions,
+        any_value(snapshot_id) filter (where source = 'unhcr' and dataset = 'solutions') as unhcr_solutions,
+        any_value(snapshot_id) filter (where source = 'unhcr' and dataset = 'idmc') as unhcr_idmc,
+        any_value(snapshot_id) filter (where source = 'unhcr' and dataset = 'unrwa') as unhcr_unrwa,
+        any_value(snapshot_id) filter (where source = 'iom' and dataset = 'dtm_idps') as iom_dtm_idps,
+        any_value(snapshot_id) filter (where source = 'iom' and dataset = 'missing_migrants') as iom_missing_migrants,
+        any_value(snapshot_id) filter (where source = 'iati' and dataset = 'transactions') as iati_transactions,
+        any_value(snapshot_id) filter (where source = 'fx' and dataset = 'ecb_reference_rates') as fx_rates,
+        any_value(snapshot_id) filter (where source = 'documents' and dataset = 'figures') as documents_figures
+    from {{ ref('stg_meta__loads') }}
 ),
 
 joined as (
@@ -66,27 +87,89 @@ joined as (
         coalesce(f.focus_migratiesamenwerking, false) as focus_migratiesamenwerking,
         f.focus_policy_tracks,
         case
-            when u.iso3 is not null
+            when coalesce(u.refugees_hosted, u.oip_hosted, u.asylum_seekers_hosted, u.idmc_conflict_idps) is not null
                 then
-                    u.refugees_hosted + u.oip_hosted + u.asylum_seekers_hosted
+                    coalesce(u.refugees_hosted, 0) + coalesce(u.oip_hosted, 0) + coalesce(u.asylum_seekers_hosted, 0)
                     + coalesce(u.idmc_conflict_idps, 0)
-        end as displaced_hosted
+        end as displaced_hosted,
+        case
+            when
+                u.refugees_hosted is not null or u.refugees_originating is not null or u.stateless is not null
+                or u.idps is not null then sn.unhcr_population
+        end as unhcr_population_snapshot_id,
+        case
+            when u.asylum_applications_new is not null or u.asylum_applications_new_originating is not null
+                then sn.unhcr_asylum_applications
+        end as unhcr_asylum_applications_snapshot_id,
+        case when u.decisions_total is not null then sn.unhcr_asylum_decisions end
+            as unhcr_asylum_decisions_snapshot_id,
+        case
+            when coalesce(u.returned_refugees, u.resettlement_arrivals, u.naturalisations) is not null
+                then sn.unhcr_solutions
+        end as unhcr_solutions_snapshot_id,
+        case when u.idmc_conflict_idps is not null then sn.unhcr_idmc end as unhcr_idmc_snapshot_id,
+        case when u.unrwa_refugees_hosted is not null or u.iso3 = 'PSE' then sn.unhcr_unrwa end
+            as unhcr_unrwa_snapshot_id,
+        case when d.idps_dtm is not null then sn.iom_dtm_idps end as iom_dtm_snapshot_id,
+        case when m.migrants_dead_missing is not null then sn.iom_missing_migrants end
+            as iom_missing_migrants_snapshot_id,
+        case when o.nl_oda_disbursed_eur is not null then sn.iati_transactions end as iati_snapshot_id,
+        case when o.nl_oda_disbursed_eur is not null then sn.fx_rates end as fx_snapshot_id,
+        case when f.iso3 is not null then sn.documents_figures end as documents_snapshot_id
     from spine as s
+    cross join snapshots as sn
     left join unhcr as u on s.iso3 = u.iso3 and s.year = u.year
     left join dtm as d on s.iso3 = d.iso3 and s.year = d.year
     left join mmp as m on s.iso3 = m.iso3 and s.year = m.year
     left join oda as o on s.iso3 = o.iso3 and s.year = o.year
     left join focus as f on s.iso3 = f.iso3 and s.year = f.year
+),
+
+with_unrwa as (
+    select
+        *,
+        case
+            when coalesce(displaced_hosted, unrwa_refugees_hosted) is not null
+                then coalesce(displaced_hosted, 0) + coalesce(unrwa_refugees_hosted, 0)
+        end as displaced_hosted_incl_unrwa
+    from joined
 )
 
 select
     j.iso3,
     j.year,
-    c.name_en as country_name,
-    c.name_nl as country_name_nl,
+    coalesce(l.label_en, c.name_en) as country_name,
+    coalesce(l.label_nl, c.name_nl) as country_name_nl,
     c.is_pseudo_country,
-    j.* exclude (iso3, year),
+    j.* exclude (
+        iso3, year,
+        unhcr_population_snapshot_id,
+        unhcr_asylum_applications_snapshot_id,
+        unhcr_asylum_decisions_snapshot_id,
+        unhcr_solutions_snapshot_id,
+        unhcr_idmc_snapshot_id,
+        unhcr_unrwa_snapshot_id,
+        iom_dtm_snapshot_id,
+        iom_missing_migrants_snapshot_id,
+        iati_snapshot_id,
+        fx_snapshot_id,
+        documents_snapshot_id
+    ),
     round(j.nl_oda_migration_disbursed_eur / nullif(j.displaced_hosted, 0), 2)
-        as nl_oda_migration_eur_per_displaced_hosted
-from joined as j
+        as nl_oda_migration_eur_per_displaced_hosted,
+    round(j.nl_oda_migration_disbursed_eur / nullif(j.displaced_hosted_incl_unrwa, 0), 2)
+        as nl_oda_migration_eur_per_displaced_hosted_incl_unrwa,
+    j.unhcr_population_snapshot_id,
+    j.unhcr_asylum_applications_snapshot_id,
+    j.unhcr_asylum_decisions_snapshot_id,
+    j.unhcr_solutions_snapshot_id,
+    j.unhcr_idmc_snapshot_id,
+    j.unhcr_unrwa_snapshot_id,
+    j.iom_dtm_snapshot_id,
+    j.iom_missing_migrants_snapshot_id,
+    j.iati_snapshot_id,
+    j.fx_snapshot_id,
+    j.documents_snapshot_id
+from with_unrwa as j
 inner join {{ ref('dim_country') }} as c on j.iso3 = c.iso3
+left join {{ ref('country_labels') }} as l on j.iso3 = l.iso3
