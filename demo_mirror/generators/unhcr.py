@@ -342,7 +342,7 @@ def country_rows() -> list[dict]:
         {
             "iso_code": c.alpha_3,
             "unhcr_code": c.alpha_3,
-            "name": getattr(c, "common_name", c.name),
+            "name": UNHCR_LABELS.get(c.alpha_3, getattr(c, "common_name", c.name)),
             "unhcr_region": None,
             "unsd_region": None,
             "unsd_subregion": None,
@@ -352,6 +352,10 @@ def country_rows() -> list[dict]:
         if c.alpha_3 not in listed
     ]
     return rows
+
+
+# Where UNHCR's code list names a code otherwise than ISO does (it reports Kosovo inside Serbia).
+UNHCR_LABELS = {"SRB": "Serbia and Kosovo: S/RES/1244 (1999)"}
 
 
 def write_csv_gz(path: Path, rows: list[dict], columns: list[str]) -> None:

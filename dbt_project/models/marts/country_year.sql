@@ -47,7 +47,7 @@ snapshots as (
         any_value(snapshot_id) filter (where source = 'iom' and dataset = 'missing_migrants') as iom_missing_migrants,
         any_value(snapshot_id) filter (where source = 'iati' and dataset = 'transactions') as iati_transactions,
         any_value(snapshot_id) filter (where source = 'fx' and dataset = 'ecb_reference_rates') as fx_rates,
-        any_value(snapshot_id) filter (where source = 'documents' and dataset = 'figures') as documents_figures
+        any_value(snapshot_id) filter (where source = 'documents' and dataset = 'lists') as documents_lists
     from {{ ref('stg_meta__loads') }}
 ),
 
@@ -115,7 +115,7 @@ joined as (
             as iom_missing_migrants_snapshot_id,
         case when o.nl_oda_disbursed_eur is not null then sn.iati_transactions end as iati_snapshot_id,
         case when o.nl_oda_disbursed_eur is not null then sn.fx_rates end as fx_snapshot_id,
-        case when f.iso3 is not null then sn.documents_figures end as documents_snapshot_id
+        case when f.iso3 is not null then sn.documents_lists end as documents_snapshot_id
     from spine as s
     cross join snapshots as sn
     left join unhcr as u on s.iso3 = u.iso3 and s.year = u.year
