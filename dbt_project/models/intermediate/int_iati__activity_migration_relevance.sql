@@ -1,6 +1,7 @@
 -- Why an activity counts as migration-related (rules documented in marts/iati_activity_classification.yml).
 -- In order, the first that applies gives the verdict and its rule:
---   override:      a reviewed override (dbt_project/seeds/read_by_ingest/iati_migration_overrides.csv) has the last word;
+--   override:      a reviewed override (dbt_project/seeds/read_by_ingest/iati_migration_overrides.csv)
+--                  has the last word;
 --   sector:        a DAC sector (activity or transaction level) 15190 migration, 15136 immigration or
 --                  93010 in-donor refugee costs;
 --   humanitarian:  a humanitarian sector (72010, 72040, 72050, 73010) and a refugee/displacement term in the
