@@ -43,6 +43,7 @@ docs: venv
 
 bench: venv
 	$(BIN)/python benchmarks/refresh.py
+	$(BIN)/python benchmarks/report.py
 
 clean:
 	rm -rf warehouse/raw warehouse/build warehouse/quarantine warehouse/exports warehouse/*.duckdb dbt_project/target

@@ -1,4 +1,5 @@
-"""Refresh benchmark: wall time of a full refresh and per-stage seconds per dataset, printed as a table.
+"""Refresh benchmark: wall time of a full refresh and per-stage seconds per dataset, printed as a table,
+and the seconds of the report the refresh builds after publishing.
 
 Runs the demo mirror and, when present, the real snapshots in ../shared/data, each into a fresh temporary
 warehouse, in a separate process (as the scheduler would). Prints figures; asserts nothing.
@@ -6,6 +7,7 @@ warehouse, in a separate process (as the scheduler would). Prints figures; asser
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -42,7 +44,10 @@ def refresh(label: str, *args: str) -> None:
                           validate_seconds from meta.loads order by 1"""
             ).fetchall()
         size = database.stat().st_size
+        report = json.loads((Path(folder) / "report" / "manifest.json").read_text())
+    charts = sum(1 for view in report["views"] if view["svg"])
     print(f"\n{label}: wall {wall:.1f} s, published file {size / 1e6:.1f} MB")
+    print(f"report (asset after publish): {len(report['pages'])} pages, {charts} charts in {report['build_seconds']:.1f} s")
     print(
         f"{'dataset':40} {'rows':>10} {'raw MB':>8} {'fetch':>7} {'parse':>7} {'load':>7} {'check':>7} {'rows/s':>10}"
     )

@@ -69,14 +69,21 @@ def refresh(args: argparse.Namespace) -> int:
     logging.getLogger("maw").info("running fetch -> land -> parse -> check -> dbt build -> publish (log: %s)", log_file)
     with log_file.open("w") as log_handle, contextlib.redirect_stdout(log_handle):
         result = job.execute_in_process(run_config=run_config, raise_on_error=False)
-    problems = []
+    problems, failed_steps = [], set()
     for event in result.all_events:
         if event.event_type == DagsterEventType.STEP_FAILURE and event.step_failure_data:
+            failed_steps.add(event.step_key)
             problems.append(f"{event.step_key}: {_root_cause(event.step_failure_data.error)}")
         if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
             if evaluation is not None and not evaluation.passed:
                 problems.append(f"{evaluation.asset_key.to_user_string()}: {evaluation.description or 'check failed'}")
+    if not result.success and failed_steps == {"report"}:  # published; only the report after it failed
+        _print_summary(paths, result.run_id, time.perf_counter() - started)
+        console.print("[bold red]Report build failed[/bold red]; the warehouse was published, the old report kept.")
+        for problem in dict.fromkeys(problems):
+            console.print(problem, markup=False, highlight=False)
+        return 1
     if not result.success:
         kept = discard_build(paths, result.run_id)
         console.print("[bold red]Refresh failed; nothing was published.[/bold red]")
@@ -135,6 +142,8 @@ def _print_summary(paths: WarehousePaths, run_id: str, seconds: float) -> None:
     out.print(table)
     out.print(f"Marts: {', '.join(f'marts.{name}' for name, _ in marts)}")
     out.print(f"[green]Published[/green] {paths.published} in {seconds:.0f} s (run {run_id[:8]}).")
+    if (paths.root / "report" / "index.html").exists():
+        out.print(f"Report: {paths.root / 'report' / 'index.html'} (maw report --serve 8000)")
     out.print("Query it: maw sql \"select * from marts.country_year where iso3 = 'JOR' order by year\"")
 
 
@@ -212,6 +221,14 @@ def sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def report(args: argparse.Namespace) -> int:
+    """Print the path of the static report; --build rebuilds it, --serve PORT serves it on 127.0.0.1."""
+    from report.commands import report_command
+
+    paths = WarehousePaths.from_env()
+    return report_command(paths.root, paths.published, build=args.build, serve=args.serve)
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     parser = argparse.ArgumentParser(prog="maw", description=__doc__)
@@ -228,6 +245,10 @@ def main(argv: list[str] | None = None) -> int:
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query.add_argument("--max-rows", type=int, default=100)
     query.set_defaults(func=sql)
+    site = commands.add_parser("report", help="print the path of the static report (or --build, --serve it)")
+    site.add_argument("--build", action="store_true", help="rebuild it from the published warehouse first")
+    site.add_argument("--serve", type=int, metavar="PORT", help="serve it on 127.0.0.1:PORT (0: a free port)")
+    site.set_defaults(func=report)
     args = parser.parse_args(argv)
     _configure_logging(args.verbose)
     return args.func(args)
