@@ -47,7 +47,8 @@ def refresh(label: str, *args: str) -> None:
         report = json.loads((Path(folder) / "report" / "manifest.json").read_text())
     charts = sum(1 for view in report["views"] if view["svg"])
     print(f"\n{label}: wall {wall:.1f} s, published file {size / 1e6:.1f} MB")
-    print(f"report (asset after publish): {len(report['pages'])} pages, {charts} charts in {report['build_seconds']:.1f} s")
+    pages, seconds = len(report["pages"]), report["build_seconds"]
+    print(f"report (asset after publish): {pages} pages, {charts} charts in {seconds:.1f} s")
     print(
         f"{'dataset':40} {'rows':>10} {'raw MB':>8} {'fetch':>7} {'parse':>7} {'load':>7} {'check':>7} {'rows/s':>10}"
     )

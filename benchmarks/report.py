@@ -53,7 +53,8 @@ def measure(database: Path) -> None:
 def main(argv: list[str]) -> None:
     databases = [Path(a) for a in argv] or [REPO / "warehouse" / "migration.duckdb"]
     print(f"report build, {RUNS} runs each (budget: 10 s for the real snapshot)")
-    print(f"{'published file':48} {'mode':7} {'pages':>6} {'charts':>7} {'min s':>7} {'med s':>7} {'cpu s':>7} {'cpu ms/ch':>9}")
+    columns = ("pages", "charts", "min s", "med s", "cpu s", "cpu ms/ch")
+    print(f"{'published file':48} {'mode':7} " + " ".join(f"{c:>{max(6, len(c))}}" for c in columns))
     for database in databases:
         if database.exists():
             measure(database)

@@ -167,13 +167,15 @@ class LineChart:
             top = max(top, *known)
             ends.append(known[-1])
             self.labels[index].set_text(shorten(series[index].label))
-        top = top * 1.08 if top > 0 else 1.0
+        locator = self.counts if whole else self.amounts
+        # The axis ends at the first tick above the highest value, so the top gridline is labelled.
+        top = min((t for t in locator.tick_values(0, top * 1.05) if t >= top * 1.02), default=top * 1.08) or 1.0
         margin = 0.5 if len(x) > 1 else 1.5  # one year alone still gets ticks at the years around it
         left, right = min(x) - margin, max(x) + margin
         self.axes.set_xlim(left, right)
         self.axes.set_ylim(0, top)
         self._place(self.x_ticks, self.years, left, right, year, lambda v: (v, -0.04))
-        grid = self._place(self.y_ticks, self.counts if whole else self.amounts, 0, top, compact, lambda v: (-0.012, v))
+        grid = self._place(self.y_ticks, locator, 0, top, compact, lambda v: (-0.012, v))
         self.grid.set_segments([[(0, v), (1, v)] for v in grid if v > 0])
         for label, y in zip(self.labels, _spread([max(e, 0) / top for e in ends], LABEL_GAP), strict=False):
             label.set_y(y)
@@ -204,4 +206,3 @@ class BarChart:
             axes.set_xlabel(unit)
             axes.spines[["top", "right"]].set_visible(False)
             return _svg(self.figure)
-

@@ -8,9 +8,16 @@ from pathlib import PurePosixPath
 
 import polars as pl
 
-from report.data import ODA_MIGRATION_BY_COUNTRY, ODA_MIGRATION_BY_YEAR, PROGRAMME_MONEY, TOP_HOSTS, TOP_ORIGINS
-from report.data import Marts, programme_names
 from report.charts import Series
+from report.data import (
+    ODA_MIGRATION_BY_COUNTRY,
+    ODA_MIGRATION_BY_YEAR,
+    PROGRAMME_MONEY,
+    TOP_HOSTS,
+    TOP_ORIGINS,
+    Marts,
+    programme_names,
+)
 from report.provenance import Sources
 from report.views import Charts, View, YearChart, year_view
 
@@ -343,9 +350,7 @@ class Site:
                         "commitments": self._with_documents(m.commitments.filter(by_name)),
                         "results": self._with_documents(m.results.filter(by_name)),
                         "activities": m.matching.filter(pl.col("programme_id") == pid).to_dicts(),
-                        "linked_countries": [
-                            self.country_link(c) for c in sorted(set(by_country["iso3"].to_list()))
-                        ],
+                        "linked_countries": [self.country_link(c) for c in sorted(set(by_country["iso3"].to_list()))],
                     },
                 )
             )
@@ -411,7 +416,11 @@ class Site:
             ),
             self._top("top-hosts", "Largest refugee-hosting countries", m.top_hosts, "refugees_hosted", TOP_HOSTS),
             self._top(
-                "top-origins", "Largest countries of origin of refugees", m.top_origins, "refugees_originating", TOP_ORIGINS
+                "top-origins",
+                "Largest countries of origin of refugees",
+                m.top_origins,
+                "refugees_originating",
+                TOP_ORIGINS,
             ),
             self._oda_by_year(),
             self._oda_by_country(),

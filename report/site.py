@@ -52,7 +52,7 @@ def cell(value: object, column: str = "") -> str:
     """How a table cell prints a mart value: thousands separated (years and line numbers not), cents only
     where there are any."""
     if value is None:
-        return "–"
+        return "\u2013"  # en dash: no figure
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):

@@ -14,7 +14,6 @@ import report.charts as charts_module
 from report.charts import BarChart, LineChart, Series
 from report.provenance import Provenance
 
-
 HEADINGS = {
     "gap_eur": "gap (EUR)",
     "idps_dtm_reporting_date": "DTM reporting date",

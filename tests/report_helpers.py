@@ -127,10 +127,15 @@ def countries_with_figures(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Every country with any figure in any mart that is by country: a value in any column of
     country_year, a policy document naming it, a programme linked to it, a document figure or check."""
     columns = con.execute(
-        "select column_name, data_type from duckdb_columns() where schema_name = 'marts' and table_name = 'country_year'"
+        "select column_name, data_type from duckdb_columns() "
+        "where schema_name = 'marts' and table_name = 'country_year'"
     ).fetchall()
     figure = " or ".join(
-        f"coalesce({c}, false)" if t == "BOOLEAN" else f"coalesce(len({c}), 0) > 0" if t.endswith("[]") else f"{c} is not null"
+        f"coalesce({c}, false)"
+        if t == "BOOLEAN"
+        else f"coalesce(len({c}), 0) > 0"
+        if t.endswith("[]")
+        else f"{c} is not null"
         for c, t in columns
         if c not in COUNTRY_IDENTITY
     )
@@ -260,7 +265,12 @@ def chart_boxes(browser: str, profile: Path, page: Path) -> dict:
     probe.write_text(page.read_text().replace("</body>", PROBE + "</body>"))
     try:
         result = run_chromium(
-            browser, profile, "--dump-dom", "--virtual-time-budget=5000", f"--window-size={WINDOW_WIDTH},900", probe.as_uri()
+            browser,
+            profile,
+            "--dump-dom",
+            "--virtual-time-budget=5000",
+            f"--window-size={WINDOW_WIDTH},900",
+            probe.as_uri(),
         )
     finally:
         probe.unlink()
@@ -273,7 +283,9 @@ def chart_boxes(browser: str, profile: Path, page: Path) -> dict:
 def screenshot(browser: str, profile: Path, page: Path, png: Path, height: int) -> None:
     png.parent.mkdir(parents=True, exist_ok=True)
     png.unlink(missing_ok=True)
-    result = run_chromium(browser, profile, f"--screenshot={png}", f"--window-size={WINDOW_WIDTH},{height}", page.as_uri())
+    result = run_chromium(
+        browser, profile, f"--screenshot={png}", f"--window-size={WINDOW_WIDTH},{height}", page.as_uri()
+    )
     assert png.exists(), f"no screenshot of {page}: {result.stderr[-2000:]}"
 
 
@@ -297,7 +309,9 @@ def blank_charts(png: Path, boxes: dict) -> list[str]:
             )
             pixels = list(area.getdata())
             inked = sum(1 for p in pixels if sum(p) < 720)
-            coloured = sum(1 for p in pixels if any(sum(abs(a - b) for a, b in zip(p, c, strict=True)) < 60 for c in palette))
+            coloured = sum(
+                1 for p in pixels if any(sum(abs(a - b) for a, b in zip(p, c, strict=True)) < 60 for c in palette)
+            )
             if inked < 0.002 * len(pixels) or coloured < 30:
                 blank.append(f"{chart['src']}: {inked} inked and {coloured} chart-coloured of {len(pixels)} pixels")
     return blank

@@ -34,7 +34,6 @@ from tests.report_helpers import (
 )
 
 
-
 @pytest.fixture(scope="module")
 def site(demo_warehouse: Path) -> Path:
     """The report the demo refresh wrote (the `report` asset runs after every publish)."""
@@ -110,7 +109,9 @@ def test_a_changed_csv_value_is_caught(site: Path, demo_warehouse: Path, tmp_pat
 
 def test_aggregated_charts_equal_their_sql(site: Path, con) -> None:
     views = {v["slug"]: v for v in manifest(site)["views"] if v["page"] == "index.html"}
-    by_year = {r["year"]: r["nl_oda_migration_disbursed_eur"] for r in read_csv(site / views["oda-migration-by-year"]["csv"])}
+    by_year = {
+        r["year"]: r["nl_oda_migration_disbursed_eur"] for r in read_csv(site / views["oda-migration-by-year"]["csv"])
+    }
     expected = con.execute(
         """select year, sum(value_eur) from marts.oda_transactions
            where is_nl_mfa_reported and is_migration_related and transaction_type_code in ('3', '4')

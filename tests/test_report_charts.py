@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from datetime import date
 from decimal import Decimal
@@ -22,12 +23,17 @@ def texts(svg: str) -> list[str]:
 def test_each_series_is_drawn_and_labelled_and_a_reused_figure_forgets_the_last_chart() -> None:
     chart = LineChart()
     years = [2020, 2021, 2022]
-    three = chart.render(years, [Series("refugees", [1, 2, 3]), Series("asylum seekers", [3, None, 1]), Series("IDPs", [5, 5, 5])], "persons")
+    three = chart.render(
+        years,
+        [Series("refugees", [1, 2, 3]), Series("asylum seekers", [3, None, 1]), Series("IDPs", [5, 5, 5])],
+        "persons",
+    )
     assert {"refugees", "asylum seekers", "IDPs", "persons", "2020", "2022"} <= set(texts(three))
     one = chart.render(years, [Series("dead and missing", [0, 10, 40])], "persons")
     assert "dead and missing" in texts(one)
     assert not {"refugees", "asylum seekers", "IDPs"} & set(texts(one))
-    assert {"0", "40"} <= set(texts(one))
+    ticks = [int(t) for t in texts(one) if t.isdigit() and len(t) < 4]
+    assert ticks[0] == 0 and ticks[-1] >= 40  # from zero to a labelled tick above the highest value
 
 
 def test_the_same_chart_gives_the_same_svg() -> None:
@@ -78,7 +84,7 @@ def test_compact_tick_text(value: float, text: str) -> None:
 def test_end_labels_are_spread_apart_and_stay_in_the_chart() -> None:
     placed = _spread([0.5, 0.51, 0.52, 0.99, 1.0], 0.075)
     ordered = sorted(placed)
-    assert all(b - a >= 0.075 - 1e-9 for a, b in zip(ordered, ordered[1:], strict=False))
+    assert all(b - a >= 0.075 - 1e-9 for a, b in itertools.pairwise(ordered))
     assert max(placed) <= 1.0
     assert sorted(range(5), key=placed.__getitem__) == [0, 1, 2, 3, 4]
 
@@ -86,7 +92,7 @@ def test_end_labels_are_spread_apart_and_stay_in_the_chart() -> None:
 @pytest.mark.parametrize(
     ("value", "column", "text"),
     [
-        (None, "", "–"),
+        (None, "", "\u2013"),
         (True, "", "yes"),
         (1234567, "refugees", "1,234,567"),
         (2026, "year", "2026"),
