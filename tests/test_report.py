@@ -214,6 +214,34 @@ def test_reusing_unchanged_charts_gives_the_same_site_and_redraws_what_changed(
     assert (tmp_path / "a" / "countries" / "JOR" / "displaced-hosted.svg").read_bytes() != before
 
 
+def test_the_index_shows_what_changed_and_how_fresh_each_source_is(demo_warehouse: Path, tmp_path: Path) -> None:
+    database = tmp_path / "migration.duckdb"
+    shutil.copyfile(demo_warehouse / "migration.duckdb", database)
+    with duckdb.connect(str(database)) as writable:
+        run_id = writable.execute("select run_id from meta.publish order by published_at desc limit 1").fetchone()[0]
+        writable.executemany(
+            "insert into meta.changes values (?, ?, ?, 'old', 'new', ?, ?, ?, ?, ?, ?, now())",
+            [
+                (run_id, "unhcr", "population", 2021, "changed", '{"iso3": "JOR"}', "refugees", "7", "8"),
+                (run_id, "unhcr", "population", 2019, "changed", '{"iso3": "SDN"}', "refugees", "1", "2"),
+                ("an-earlier-run", "iom", "dtm_idps", 2020, "removed", "{}", None, None, None),
+            ],
+        )
+        loads = writable.execute(
+            "select source, dataset, left(snapshot_id, 12) from meta.loads where run_id = ?", [run_id]
+        ).fetchall()
+    build_report(database, tmp_path / "report")
+    changes = parse(tmp_path / "report" / "index.html")
+    index = (tmp_path / "report" / "index.html").read_text()
+    section = index[index.index('id="changes"') : index.index('id="freshness"')]
+    assert "<td>unhcr</td><td>population</td><td>changed</td><td>2</td><td>2019</td><td>2021</td>" in section
+    assert "dtm_idps" not in section  # an earlier refresh's changes are not this publish's
+    freshness = index[index.index('id="freshness"') : index.index('id="pages"')]
+    for source, dataset, snapshot in loads:
+        assert f"<td>{source}</td><td>{dataset}</td>" in freshness and snapshot in freshness
+    assert changes.refs  # the page parsed
+
+
 def test_a_missing_mart_fails_the_build_and_touches_nothing(demo_warehouse: Path, tmp_path: Path) -> None:
     database = tmp_path / "migration.duckdb"
     shutil.copyfile(demo_warehouse / "migration.duckdb", database)
