@@ -31,6 +31,7 @@ from ingest.common.settings import hand_build_db_to_dbt
 from ingest.common.source import Dataset
 from ingest.registry import all_datasets
 from orchestration.resources import REPO_ROOT, SettingsResource, SourcesResource, WarehouseResource
+from report.site import ReportError, build_report, report_dir
 from warehouse import loads
 from warehouse.publish import publish
 
@@ -164,6 +165,27 @@ def published_warehouse(
             "publish_id": record["publish_id"],
             "checks": f"{record['checks_passed']}/{record['checks_total']}",
             "snapshots": MetadataValue.json(record["snapshots"]),
+        }
+    )
+
+
+@asset(name="report", deps=[published_warehouse], group_name="publish", kinds={"html"})
+def static_report(warehouse: WarehouseResource) -> MaterializeResult:
+    """The static site under MAW_WAREHOUSE_DIR/report/, from the published file opened read-only: its own
+    step, so a failed report is its own failure and the publish before it stands."""
+    paths = warehouse.paths()
+    logging.getLogger("maw.report").info("building the report in %s", report_dir(paths.root))
+    try:
+        result = build_report(paths.published, report_dir(paths.root))
+    except ReportError as exc:
+        raise Failure(description=f"report build failed: {exc}") from exc
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(result.index)),
+            "pages": result.pages,
+            "charts": result.charts,
+            "charts_reused": result.reused,
+            "seconds": round(result.seconds, 2),
         }
     )
 

@@ -30,7 +30,7 @@ from warehouse import WarehousePaths
 EXIT_OK = 0  # everything refreshed and published
 EXIT_FAILED = 1  # nothing published; the published warehouse is as it was
 EXIT_USAGE = 2  # bad arguments
-EXIT_PARTIAL = 3  # published, with failed sources carried over from the last publish (stale)
+EXIT_PARTIAL = 3  # published, with failed sources carried over (stale) or the report left as it was
 EXIT_BUSY = 75  # another refresh holds the warehouse (EX_TEMPFAIL); nothing changed
 
 # Wide and unwrapped when not a terminal, so file paths in logs and CI output stay on one line.
@@ -158,14 +158,21 @@ def _run(args: argparse.Namespace, paths: WarehousePaths, mode: str, mirror: str
     stages["total"] = time.perf_counter() - started
     outcome = {"run_id": run_id, "outcome": "published" if result.success else "failed", "mode": mode}
     refresh_log.append(paths, {**outcome, "plan": plan.describe(), "seconds": stages})
-    problems = []
+    problems, failed_steps = [], set()
     for event in result.all_events:
         if event.event_type == DagsterEventType.STEP_FAILURE and event.step_failure_data:
+            failed_steps.add(event.step_key)
             problems.append(f"{event.step_key}: {_root_cause(event.step_failure_data.error)}")
         if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
             if evaluation is not None and not evaluation.passed:
                 problems.append(f"{evaluation.asset_key.to_user_string()}: {evaluation.description or 'check failed'}")
+    if not result.success and failed_steps == {"report"}:  # published; only the report after it failed
+        _print_summary(paths, result.run_id, time.perf_counter() - started)
+        console.print("[bold red]Report build failed[/bold red]; the warehouse was published, the old report kept.")
+        for problem in dict.fromkeys(problems):
+            console.print(problem, markup=False, highlight=False)
+        return EXIT_PARTIAL
     if not result.success:
         try:
             kept = discard_build(paths, result.run_id)
@@ -275,6 +282,8 @@ def _print_summary(paths: WarehousePaths, run_id: str, seconds: float) -> list[s
         out.print("Fix the source and refresh again; maw refresh --strict publishes all or nothing.")
         return [source for source, *_ in stale]
     out.print(f"[green]Published[/green] {paths.published} in {seconds:.0f} s (run {run_id[:8]}).")
+    if (paths.root / "report" / "index.html").exists():
+        out.print(f"Report: {paths.root / 'report' / 'index.html'} (maw report --serve 8000)")
     out.print("Query it: maw sql \"select * from marts.country_year where iso3 = 'JOR' order by year\"")
     return []
 
@@ -366,6 +375,14 @@ def sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def report(args: argparse.Namespace) -> int:
+    """Print the path of the static report; --build rebuilds it, --serve PORT serves it on 127.0.0.1."""
+    from report.commands import report_command
+
+    paths = WarehousePaths.from_env()
+    return report_command(paths.root, paths.published, build=args.build, serve=args.serve)
+
+
 def main(argv: list[str] | None = None) -> int:
     quiet_third_party_telemetry()
     parser = argparse.ArgumentParser(prog="maw", description=__doc__)
@@ -408,6 +425,10 @@ def main(argv: list[str] | None = None) -> int:
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query.add_argument("--max-rows", type=int, default=100)
     query.set_defaults(func=sql)
+    site = commands.add_parser("report", help="print the path of the static report (or --build, --serve it)")
+    site.add_argument("--build", action="store_true", help="rebuild it from the published warehouse first")
+    site.add_argument("--serve", type=int, metavar="PORT", help="serve it on 127.0.0.1:PORT (0: a free port)")
+    site.set_defaults(func=report)
     args = parser.parse_args(argv)
     _configure_logging(args.verbose)
     return args.func(args)

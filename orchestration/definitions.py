@@ -13,6 +13,7 @@ from orchestration.assets import (
     DbtCli,
     dbt_models,
     published_warehouse,
+    static_report,
 )
 from orchestration.resources import SourcesResource, WarehouseResource
 
@@ -21,7 +22,7 @@ nightly_refresh = define_asset_job(
     "nightly_refresh",
     selection=AssetSelection.all(),
     executor_def=in_process_executor,
-    description="Fetch every source, check it, build the marts with dbt and publish migration.duckdb.",
+    description="Fetch every source, check it, build the marts with dbt, publish migration.duckdb, build the report.",
 )
 
 nightly_schedule = ScheduleDefinition(
@@ -34,7 +35,7 @@ nightly_schedule = ScheduleDefinition(
 SETTINGS = load_settings()
 
 defs = Definitions(
-    assets=[*DATASET_ASSETS, dbt_models, published_warehouse],
+    assets=[*DATASET_ASSETS, dbt_models, published_warehouse, static_report],
     asset_checks=DATASET_CHECKS,
     jobs=[nightly_refresh],
     schedules=[nightly_schedule],
