@@ -47,13 +47,16 @@ WORLD_YEAR = ("year", "forcibly_displaced", "refugees", "asylum_seekers", "oip",
 ROUTE_YEAR = ("route", "year", "incidents", "dead", "missing", "dead_missing")
 POLICY_FOCUS = (
     "document",
+    "role",
     "policy_track",
+    "programme",
     "iso3",
-    "country_name",
-    "programmes",
-    "partners",
-    "as_of_date",
-    "as_of_year",
+    "member_name",
+    "member_kind",
+    "region_name",
+    "period_start",
+    "period_end",
+    "document_year",
     "quote",
     "line",
     "ocr_flagged",
@@ -200,7 +203,9 @@ def load(con: duckdb.DuckDBPyConnection, published: Path, run_id: str | None) ->
         countries=select(con, "marts.dim_country", DIM_COUNTRY),
         world_year=select(con, "marts.world_year", WORLD_YEAR, order="year"),
         route_year=select(con, "marts.route_year", ROUTE_YEAR, order="route, year"),
-        policy_focus=select(con, "marts.policy_focus_countries", POLICY_FOCUS, order="as_of_year, policy_track"),
+        policy_focus=select(
+            con, "marts.policy_focus_countries", POLICY_FOCUS, order="document_year, policy_track, role"
+        ),
         document_figures=select(
             con,
             "marts.document_figures",

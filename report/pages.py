@@ -182,7 +182,7 @@ class Site:
     def _countries_with_figures(self) -> set[str]:
         m = self.marts
         linked = m.programme_country_year["iso3"].to_list()
-        codes = {*m.country_year["iso3"].to_list(), *m.policy_focus["iso3"].to_list(), *linked}
+        codes = {*m.country_year["iso3"].to_list(), *m.policy_focus["iso3"].drop_nulls().to_list(), *linked}
         codes |= set(m.document_figures["iso3"].to_list()) | set(m.document_checks["iso3"].to_list())
         return {c for c in codes if c}
 

@@ -143,7 +143,7 @@ def countries_with_figures(con: duckdb.DuckDBPyConnection) -> set[str]:
         row[0]
         for row in con.execute(
             f"""select iso3 from marts.country_year where {figure}
-                union select iso3 from marts.policy_focus_countries
+                union select iso3 from marts.policy_focus_countries where iso3 is not null
                 union select iso3 from marts.programme_country_year
                 union select iso3 from marts.document_figures where iso3 is not null
                 union select iso3 from marts.document_checks where iso3 is not null"""
