@@ -96,3 +96,51 @@ select document, table_name, subject, metric, value, unit, period_start, period_
 from marts.document_figures
 where table_name in ('programme_commitment', 'budget_article_year')
 order by document, period_start;
+
+-- Q12. COMPASS's phases: years, budget, countries and partners, each with the quote it comes from.
+select
+    p.phase_number,
+    year(p.period_start) as first_year,
+    year(p.period_end) as last_year,
+    p.budget,
+    p.budget_currency,
+    p.countries,
+    p.partners,
+    p.document,
+    p.quote
+from marts.dim_programme as d, unnest(d.phases) as u(p)
+where d.programme_id = 'compass'
+order by p.phase_number;
+
+-- Q13. Which roles do the 2024-2026 documents give Tunisia? (A focus country of migratiesamenwerking, an example
+--      of the EU partnerships; never a focus country of "opvang in de regio".)
+select document_year, role, policy_track, programme, subject, period_start, period_end, quote
+from marts.policy_focus_countries
+where iso3 = 'TUN' and document_year between 2024 and 2026
+order by document_year, role, policy_track;
+
+-- Q14. The country and region lists of one document (001, the 2012 policy letter), as written, with their roles.
+select
+    list_id,
+    role,
+    subject,
+    policy_track,
+    stated_count,
+    list(member_name order by member_index) as members
+from marts.policy_focus_countries
+where document like '001_%' and member_kind != 'region_member'
+group by all
+order by list_id;
+
+-- Q15. A region named in a list, and the member countries it counts for (documents/regions.csv).
+select list_id, role, member_name, region_name, list(iso3 order by iso3) as member_countries
+from marts.policy_focus_countries
+where member_kind = 'region_member'
+group by all
+order by list_id, region_name;
+
+-- Q16. Activities a migration term occurs in that the classification leaves out, with the evidence and the rule.
+select iati_identifier, title, verdict_rule, keyword_hits, dac_sectors, override_reason
+from marts.iati_activity_classification
+where not is_migration_related and len(keyword_hits) > 0
+order by iati_identifier;
