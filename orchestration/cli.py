@@ -82,14 +82,22 @@ def refresh(args: argparse.Namespace) -> int:
     except RefreshBusy as exc:
         console.print(f"[bold yellow]{exc}[/bold yellow]", highlight=False)
         return EXIT_BUSY
-    except OSError as exc:  # read-only directory, full disk: say what and where, no traceback
-        where = exc.filename or paths.root
+    except (OSError, duckdb.Error) as exc:
+        # read-only directory, full disk (from Python or from DuckDB): say what and where, no traceback
+        if isinstance(exc, duckdb.Error) and not _is_write_failure(exc):
+            raise
+        where = getattr(exc, "filename", None) or paths.root
         console.print(
-            f"[bold red]Refresh stopped: cannot write {where}: {exc.strerror or exc}.[/bold red] "
+            f"[bold red]Refresh stopped: cannot write {where}: {getattr(exc, 'strerror', None) or exc}.[/bold red] "
             f"The published warehouse is untouched: {paths.published}",
             highlight=False,
         )
         return EXIT_FAILED
+
+
+def _is_write_failure(exc: duckdb.Error) -> bool:
+    """DuckDB reports a full disk or a read-only file system in its own exception types."""
+    return any(s in str(exc) for s in ("No space left on device", "Read-only file system", "Could not write file"))
 
 
 def _run(args: argparse.Namespace, paths: WarehousePaths, mode: str, mirror: str, shrink: float, grow: float) -> int:

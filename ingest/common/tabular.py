@@ -76,12 +76,14 @@ def read_csv_text(
     null_values: Sequence[str] = ("",),
     allow_empty: bool = False,
 ) -> pl.DataFrame:
-    """Read a CSV as all-text columns (``columns`` only, when given, checking the header first)."""
-    frame, _ = read_csv_records(landed, null_values=null_values, allow_empty=allow_empty)
-    if columns is None:
-        return frame
-    require_columns(frame, columns, landed)
-    return frame.select(columns)
+    """Read a CSV as all-text columns (``columns`` only, when given, checking the header before the rows)."""
+    frame, _ = read_csv_records(landed, null_values=null_values, allow_empty=True)
+    if columns is not None:
+        require_columns(frame, columns, landed)
+        frame = frame.select(columns)
+    if frame.height == 0 and not allow_empty:
+        raise ParseError("the file has a header but no data rows", file=landed.origin, row=2)
+    return frame
 
 
 def cast_checked(frame: pl.DataFrame, schema: Schema, landed: LandedFile, first_row: int) -> pl.DataFrame:

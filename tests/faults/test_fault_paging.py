@@ -6,10 +6,11 @@ import json
 
 import pytest
 
-from ingest import iom, unhcr
+from ingest import unhcr
 from ingest.common.http import HttpClient
 from ingest.common.source import FetchError, RawFile
 from ingest.iati import datastore
+from ingest.iom import dtm
 from tests.conftest import Reply
 
 
@@ -17,9 +18,7 @@ def _client() -> HttpClient:
     return HttpClient(timeout=2, attempts=2, backoff=0.01, max_wait=0.02)
 
 
-def test_unhcr_early_empty_page_fails_naming_it(fake_server, monkeypatch) -> None:
-    monkeypatch.setenv("MAW_UNHCR_API_URL", fake_server.url + "/population/v1/")
-
+def test_unhcr_early_empty_page_fails_naming_it(fake_server) -> None:
     def pages(_path, params, _headers):
         page = int(params["page"][0])
         items = [{"year": 2020, "n": i} for i in range(10)] if page < 3 else []
@@ -27,7 +26,7 @@ def test_unhcr_early_empty_page_fails_naming_it(fake_server, monkeypatch) -> Non
 
     fake_server.routes["/population/v1/population/"] = pages
     with pytest.raises(FetchError, match="page 3 of 8 is empty") as error:
-        unhcr.fetch_pages(_client(), "population", {}, page_size=10)
+        unhcr.fetch_pages(_client(), fake_server.url + "/population/v1/", "population", {}, page_size=10)
     assert "page=3" in (error.value.file or "")
 
 
@@ -58,5 +57,5 @@ def test_dtm_answer_below_total_records_count_fails() -> None:
     body = {"result": [{"admin0Pcode": "SDN"}] * 44, "isSuccess": True, "totalRecordsCount": 133}
     raw = RawFile(content=json.dumps(body).encode(), origin="http://dtm.test/displacement/admin1", extension="json")
     with pytest.raises(FetchError, match="totalRecordsCount is 133 but the answer holds 44 records") as error:
-        iom._dtm_envelope(raw, "SDN")
+        dtm._dtm_envelope(raw, "SDN")
     assert error.value.file == "http://dtm.test/displacement/admin1"

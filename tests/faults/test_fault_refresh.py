@@ -1,0 +1,193 @@
+"""End-to-end fault scenarios, each a refresh in its own process over a copy of the one demo build:
+an unreachable source (partial publish), a shrunk file and a 9e18 count (strict: nothing published), an
+accepted drop during two refreshes at once, a truncated published file, a read-only and a full disk."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEMO_MIRROR, MAW, REPO, query, run_maw
+from tests.unhcr_helpers import raw_rows, write_rows
+
+pytestmark = pytest.mark.slow
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def warehouse(demo_warehouse: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "warehouse"
+    shutil.copytree(demo_warehouse, target, symlinks=True, ignore=shutil.ignore_patterns("*.lock", "quarantine"))
+    return target
+
+
+def _mirror(tmp_path: Path, edits: dict[str, list[dict]] | None = None, drop: tuple[str, ...] = ()) -> Path:
+    """A copy of the demo mirror (symlinks), with UNHCR files rewritten and folders left out."""
+    target = tmp_path / "mirror"
+    for path in DEMO_MIRROR.rglob("*"):
+        relative = str(path.relative_to(DEMO_MIRROR))
+        if path.is_dir() or relative.startswith(drop):
+            continue
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if relative in (edits or {}):
+            write_rows(destination, edits[relative])
+        else:
+            destination.symlink_to(path)
+    return target
+
+
+def _shrunk_population() -> list[dict]:
+    rows = raw_rows(DEMO_MIRROR / "unhcr" / "population.csv.gz")
+    return rows[: len(rows) // 10]  # a valid file holding a tenth of the rows: an upstream partial export
+
+
+def test_an_unreachable_source_is_carried_over_stale_and_the_others_published(warehouse: Path, tmp_path) -> None:
+    mirror = _mirror(tmp_path, drop=("iom/",))
+    last_good = dict(
+        query(
+            warehouse / "migration.duckdb",
+            "select dataset, max(finished_at)::varchar from meta.loads "
+            "where source = 'iom' and status = 'published' group by dataset",
+        )
+    )
+
+    result = run_maw("refresh", "--mirror", str(mirror), warehouse=warehouse)
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 3, output[-3000:]
+    assert "Published with stale sources" in output and "iom: stale since" in output
+    database = warehouse / "migration.duckdb"
+    loads = query(
+        database,
+        """select source, dataset, stale_since::varchar, status from meta.loads
+           where run_id = (select run_id from meta.publish order by published_at desc limit 1)""",
+    )
+    stale = {(s, d) for s, d, since, _ in loads if since}
+    assert stale == {("iom", "dtm_idps"), ("iom", "missing_migrants")}, "the source's datasets go together"
+    assert all(status == "published" for *_, status in loads)
+    assert {d: since for _, d, since, _ in loads if since} == last_good, "stale since the last good publish"
+    status = run_maw("status", warehouse=warehouse)
+    assert status.returncode == 0 and "STALE iom: not refreshed since" in status.stdout
+    manifest = json.loads((warehouse / "exports" / "latest" / "manifest.json").read_text())
+    assert manifest["stale_sources"] == ["iom"]
+    assert query(database, "select count(*) from marts.route_year")[0][0] > 0, "IOM marts still served"
+
+
+def test_strict_refresh_blocks_a_shrunk_file_and_a_9e18_count_naming_both(warehouse: Path, tmp_path) -> None:
+    applications = raw_rows(DEMO_MIRROR / "unhcr" / "asylum_applications.csv.gz")
+    applications[7]["applied"] = "9000000000000000000"
+    mirror = _mirror(
+        tmp_path,
+        {"unhcr/population.csv.gz": _shrunk_population(), "unhcr/asylum_applications.csv.gz": applications},
+    )
+    before = _sha256(warehouse / "migration.duckdb")
+
+    result = run_maw("refresh", "--strict", "--mirror", str(mirror), warehouse=warehouse)
+
+    output = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode == 1
+    assert "unhcr/population: 23 rows where the last publish had 231 (-90.0%)" in output
+    assert "maw refresh --accept unhcr/population" in output
+    assert "unhcr/asylum-applications" in output and "9000000000000000000" in output and "'applied'" in output
+    assert "row 9" in output  # header is line 1, the edited record is the 8th
+    assert _sha256(warehouse / "migration.duckdb") == before
+    assert list((warehouse / "quarantine").glob("*/unhcr__population/report.md"))
+
+
+def test_two_refreshes_at_once_an_accepted_drop_and_no_history_lost(warehouse: Path, tmp_path) -> None:
+    mirror = _mirror(tmp_path, {"unhcr/population.csv.gz": _shrunk_population()})
+    database = warehouse / "migration.duckdb"
+    (publishes,) = query(database, "select count(*) from meta.publish")[0]
+    environment = {**os.environ, "MAW_WAREHOUSE_DIR": str(warehouse), "GX_ANALYTICS_ENABLED": "false"}
+
+    def start(*args: str) -> subprocess.Popen:
+        command = [*MAW, "refresh", "--mirror", str(mirror), *args]
+        return subprocess.Popen(command, cwd=REPO, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    first = start("--accept", "unhcr/population")
+    lock = warehouse / ".refresh.lock"
+    deadline = time.monotonic() + 120
+    while f"pid {first.pid}" not in (lock.read_text() if lock.exists() else ""):
+        assert time.monotonic() < deadline and first.poll() is None, "the first refresh never took the lock"
+        time.sleep(0.2)
+    # waits its turn, then rebuilds from the same mirror (--full: unchanged sources alone would publish nothing)
+    waiting = start("--wait", "900", "--full")
+    busy = run_maw("refresh", "--mirror", str(mirror), warehouse=warehouse)
+
+    assert busy.returncode == 75, busy.stderr[-2000:]
+    assert "another refresh is running" in busy.stderr and f"pid {first.pid}" in busy.stderr
+    assert first.wait(timeout=900) == 0, first.stderr.read().decode()[-3000:]
+    assert waiting.wait(timeout=900) == 0, waiting.stderr.read().decode()[-3000:]
+    assert query(database, "select count(*) from meta.publish") == [(publishes + 2,)], "no publish record lost"
+    accepted = query(database, "select source, dataset, previous_rows, rows from meta.acceptances")
+    assert accepted == [("unhcr", "population", 231, 23)]
+    logs = list((warehouse / "logs").glob("refresh-*.log"))
+    assert len(logs) == len(set(logs)) >= 2
+
+
+def test_a_truncated_published_file_is_set_aside_and_rebuilt(warehouse: Path) -> None:
+    published = warehouse / "migration.duckdb"
+    content = published.read_bytes()
+    published.write_bytes(content[: len(content) // 2])
+
+    result = run_maw("refresh", warehouse=warehouse)
+
+    output = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode == 0, output[-3000:]
+    assert "could not be read" in output and "rebuilds it from the raw store and the sources" in output
+    assert len(list((warehouse / "damaged").iterdir())) == 1
+    assert query(published, "select count(*) from marts.country_year")[0][0] > 0
+    assert query(published, "select count(*) from meta.publish") == [(1,)]
+
+
+def _tmpfs(mountpoint: Path, size: str) -> None:
+    mountpoint.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mountpoint)], capture_output=True, check=False
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.decode().strip()}")
+
+
+def test_a_read_only_warehouse_gives_a_clear_error_and_keeps_the_published_file(warehouse, tmp_path) -> None:
+    mountpoint = tmp_path / "ro"
+    _tmpfs(mountpoint, "64m")
+    try:
+        shutil.copytree(warehouse, mountpoint / "warehouse", symlinks=True)
+        before = _sha256(mountpoint / "warehouse" / "migration.duckdb")
+        subprocess.run(["mount", "-o", "remount,ro", str(mountpoint)], check=True)
+        result = run_maw("refresh", warehouse=mountpoint / "warehouse")
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr + result.stdout
+        assert "cannot write" in result.stderr and "Read-only file system" in result.stderr
+        assert _sha256(mountpoint / "warehouse" / "migration.duckdb") == before
+    finally:
+        subprocess.run(["umount", str(mountpoint)], check=False)
+
+
+def test_a_full_disk_gives_a_clear_error_and_keeps_the_published_file(warehouse, tmp_path) -> None:
+    used = sum(p.stat().st_size for p in warehouse.rglob("*") if p.is_file() and not p.is_symlink())
+    mountpoint = tmp_path / "full"
+    _tmpfs(mountpoint, str(used + (3 << 20)))  # room for the copy and a little more
+    try:
+        shutil.copytree(warehouse, mountpoint / "warehouse", symlinks=True)
+        before = _sha256(mountpoint / "warehouse" / "migration.duckdb")
+        result = run_maw("refresh", "--full", warehouse=mountpoint / "warehouse")  # a build that must write
+        output = result.stdout + result.stderr
+        assert result.returncode == 1, output[-3000:]
+        assert "Traceback" not in output
+        assert "No space left on device" in output or "nothing was published" in output
+        assert _sha256(mountpoint / "warehouse" / "migration.duckdb") == before
+    finally:
+        subprocess.run(["umount", str(mountpoint)], check=False)
