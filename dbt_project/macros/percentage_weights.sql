@@ -1,7 +1,8 @@
 {#-
     The two CTEs that turn IATI percentages into weights, shared by the recipient and sector shares:
     given percentages are used as they are; parts without a percentage split what is left of 100 evenly;
-    when no part has a percentage every part weighs the same; weights are normalised to shares summing to 1.
+    when no part has a percentage every part weighs the same; weights are normalised to shares summing to 1,
+    rounded to 12 decimals (so the order the rows were summed in, which moves a double's last bits, never shows).
     `source_cte` needs transaction_key and percentage; the result is a CTE named `weights` with the extra
     columns parts, weight and share.
 -#}
@@ -31,8 +32,8 @@ weights as (
         *,
         case
             when sum(weight) over (partition by transaction_key) > 0
-                then weight / sum(weight) over (partition by transaction_key)
-            else 1.0 / parts
+                then round(weight / sum(weight) over (partition by transaction_key), 12)
+            else round(1.0 / parts, 12)
         end as share
     from unnormalised
 )

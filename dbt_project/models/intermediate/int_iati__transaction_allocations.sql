@@ -11,7 +11,7 @@ parts as (
         t.*,
         r.* exclude (transaction_key),
         s.* exclude (transaction_key),
-        r.recipient_share * s.sector_share as allocation_share,
+        round(r.recipient_share * s.sector_share, 12) as allocation_share,
         row_number() over (
             partition by t.transaction_key order by r.recipient_position, s.sector_position
         ) as part_index
