@@ -207,10 +207,11 @@ def _run(args: argparse.Namespace, paths: WarehousePaths, mode: str, mirror: str
 
 def _selection(defs, plan) -> list | None:
     """The assets this run has to materialise: everything on a full rebuild, else the changed datasets and
-    what is downstream of them (every dbt model when the dbt project itself changed)."""
+    what is downstream of them, and the models reading this run's meta.loads (mart_lineage names each
+    dataset's snapshot, so it changes with any load); every dbt model when the dbt project itself changed."""
     if plan.full:
         return None
-    from dagster import AssetSelection
+    from dagster import AssetKey, AssetSelection
 
     from orchestration.assets import dataset_key
 
@@ -218,8 +219,9 @@ def _selection(defs, plan) -> list | None:
     if plan.dbt_changed:
         carried = {dataset_key(d) for d in plan.carried}
         return sorted(graph.get_all_asset_keys() - carried)
-    changed = AssetSelection.assets(*(dataset_key(d) for d in plan.changed))
-    return sorted(changed.downstream().resolve(graph))
+    changed = AssetSelection.assets(*(dataset_key(d) for d in plan.changed)).downstream()
+    reading_loads = AssetSelection.assets(AssetKey(["meta", "loads"])).downstream(include_self=False)
+    return sorted((changed | reading_loads).resolve(graph))
 
 
 def _step_seconds(events) -> dict[str, float]:

@@ -89,13 +89,14 @@ def test_one_changed_dataset_rebuilds_only_its_downstream_models_and_equals_a_fu
 
     result = run_maw("refresh", "--mirror", str(mirror), warehouse=partial)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "changed: unhcr/population; models downstream of them; carried over: 26" in result.stderr
+    carried = len(all_datasets()) - 1
+    assert f"changed: unhcr/population; models downstream of them; carried over: {carried}" in result.stderr
     result = run_maw("refresh", "--full", "--mirror", str(mirror), warehouse=full)
     assert result.returncode == 0, result.stdout + result.stderr
 
     partial_run = _latest_run(partial / "migration.duckdb")
     built = _models_run(partial_run)
-    assert built == _downstream_models("unhcr.population")
+    assert built == _downstream_models("unhcr.population") | _downstream_models("meta.loads")
     everything = _models_run(_latest_run(full / "migration.duckdb"))
     assert built < everything and "model.migration_aid_warehouse.oda_transactions" not in built
 

@@ -27,6 +27,7 @@ from functools import lru_cache
 
 import polars as pl
 
+from ingest.common import rawio
 from ingest.common.source import Dataset, FetchError, LandedFile, RawFile, SourceContext, read_mirror_file
 from ingest.iati.datastore import fetch_pages, parse_pages
 from ingest.iati.datastore_mirror import extract_tables, fetch_extracts
@@ -105,13 +106,13 @@ def source_dataset(landed: LandedFile) -> str:
     return landed.name or landed.origin
 
 
-_parsed_xml: OrderedDict[tuple[str, str], dict[str, pl.DataFrame]] = OrderedDict()
+_parsed_xml: OrderedDict[tuple[str, str, int], dict[str, pl.DataFrame]] = OrderedDict()
 PARSED_XML_KEPT = 64
 
 
 def _xml_tables(landed: LandedFile) -> dict[str, pl.DataFrame]:
-    """One XML file's tables, parsed once per (content hash, origin) however many datasets land it."""
-    key = (landed.sha256, landed.origin)
+    """One XML file's tables, parsed once per (content hash, origin, size limit) however many datasets land it."""
+    key = (landed.sha256, landed.origin, rawio.max_xml_bytes())  # a lower size limit must see the file again
     if key not in _parsed_xml:
         _parsed_xml[key] = frames(parse_file(landed.path, landed.origin))
         while len(_parsed_xml) > PARSED_XML_KEPT:

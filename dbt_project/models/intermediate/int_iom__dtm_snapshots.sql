@@ -3,14 +3,7 @@
 -- from its source of record. v3 splits one unit and round into rows by reason and origin, hence the sum;
 -- BA (baseline) and SA (site assessment) are separate measurements of the same people and stay apart.
 with records as (
-    select r.*
-    from {{ ref('stg_iom__dtm_idps') }} as r
-    inner join {{ ref('int_iom__dtm_sources_of_record') }} as s
-        on
-            r.iso3 = s.iso3
-            and r.admin_level = s.admin_level
-            and r.source_format = s.source_format
-            and r.vintage = s.vintage
+    select * from {{ ref('int_iom__dtm_records_of_record') }}
 ),
 
 by_level as (

@@ -2,15 +2,8 @@
 -- assessment type), summed over the unit's rows (v3 splits a unit by displacement reason and origin), from
 -- the admin-1 source of record. A stock on the reporting date: never add snapshots or operations together.
 with records as (
-    select r.*
-    from {{ ref('stg_iom__dtm_idps') }} as r
-    inner join {{ ref('int_iom__dtm_sources_of_record') }} as s
-        on
-            r.iso3 = s.iso3
-            and r.admin_level = s.admin_level
-            and r.source_format = s.source_format
-            and r.vintage = s.vintage
-    where r.admin_level = 1
+    select * from {{ ref('int_iom__dtm_records_of_record') }}
+    where admin_level = 1
 )
 
 select

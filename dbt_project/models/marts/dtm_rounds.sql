@@ -3,14 +3,7 @@
 -- source of record. is_current marks the snapshot that is the country's current figure (the rule of
 -- int_iom__dtm_current_idps); is_latest_of_operation the operation's latest reporting date.
 with records as (
-    select r.*
-    from {{ ref('stg_iom__dtm_idps') }} as r
-    inner join {{ ref('int_iom__dtm_sources_of_record') }} as s
-        on
-            r.iso3 = s.iso3
-            and r.admin_level = s.admin_level
-            and r.source_format = s.source_format
-            and r.vintage = s.vintage
+    select * from {{ ref('int_iom__dtm_records_of_record') }}
 ),
 
 rounds as (

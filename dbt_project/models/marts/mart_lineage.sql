@@ -33,8 +33,6 @@ select
     l.source_kind,
     l.relation,
     coalesce(m.snapshot_id, l.seed_checksum) as snapshot_id,
-    m.run_id,
-    m.loaded_at,
     l.declared_at
 from lineage as l
 left join loads as m on l.relation = m.target_table

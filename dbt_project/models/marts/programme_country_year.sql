@@ -66,7 +66,7 @@ results as (
         programme_id,
         iso3,
         year,
-        list(indicator || ': ' || value::double || ' ' || unit order by indicator) as document_results
+        list({{ result_label() }} order by indicator) as document_results
     from {{ ref('int_programmes__document_results') }}
     where iso3 is not null
     group by all

@@ -44,7 +44,7 @@ results as (
     select
         programme_id,
         year,
-        list(indicator || ': ' || value::double || ' ' || unit order by indicator) as document_results
+        list({{ result_label() }} order by indicator) as document_results
     from {{ ref('int_programmes__document_results') }}
     group by all
 )

@@ -7,11 +7,6 @@ select
     attributed_iso3 as iso3,
     incident_year as year,
     country_attribution,
-    count(distinct main_id) as incidents,
-    sum(coalesce(dead, 0))::bigint as dead,
-    sum(coalesce(missing, 0))::bigint as missing,
-    sum(dead_missing)::bigint as dead_missing,
-    any_value(source_format) as source_format,
-    any_value(vintage) as vintage
+    {{ mmp_totals() }}
 from {{ ref('int_iom__mmp_incident_countries') }}
 group by all
