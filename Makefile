@@ -34,7 +34,7 @@ run: venv manifest
 	$(BIN)/maw refresh
 
 test: venv manifest
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --durations=15
 
 dev: venv
 	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} ; mkdir -p $$DAGSTER_HOME ; \
