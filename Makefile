@@ -54,7 +54,6 @@ docs: venv manifest
 
 bench: venv
 	$(BIN)/python benchmarks/refresh.py
-	$(BIN)/python benchmarks/report.py
 
 clean:
 	rm -rf warehouse/raw warehouse/build warehouse/quarantine warehouse/exports warehouse/*.duckdb dbt_project/target
