@@ -218,7 +218,7 @@ def _selection(defs, plan) -> list | None:
     graph = defs.resolve_asset_graph()
     if plan.dbt_changed:
         carried = {dataset_key(d) for d in plan.carried}
-        return sorted(graph.get_all_asset_keys() - carried)
+        return sorted(graph.materializable_asset_keys - carried)  # not meta/loads, which dbt only reads
     changed = AssetSelection.assets(*(dataset_key(d) for d in plan.changed)).downstream()
     reading_loads = AssetSelection.assets(AssetKey(["meta", "loads"])).downstream(include_self=False)
     return sorted((changed | reading_loads).resolve(graph))

@@ -157,3 +157,18 @@ def test_changed_code_or_dbt_project_changes_the_plan(demo_warehouse: Path, tmp_
     plan = incremental.make_plan(paths, context, datasets, "plan-test", full=False)
     assert plan.dbt_changed and plan.fresh_build and not plan.full
     assert incremental.make_plan(paths, context, datasets, "plan-test", full=True).full
+
+
+@pytest.mark.parametrize("dbt_changed", [True, False], ids=["dbt project changed", "one dataset changed"])
+def test_a_partial_selection_holds_only_assets_the_job_can_materialise(dbt_changed: bool) -> None:
+    from orchestration.cli import _selection
+    from orchestration.definitions import defs
+
+    datasets = all_datasets()
+    plan = incremental.Plan(run_id="r", full=False, published_id="p", changed=[datasets[0]], carried=datasets[1:])
+    plan.dbt_changed = dbt_changed
+    selected = set(_selection(defs, plan))
+    graph = defs.resolve_asset_graph()
+    assert selected <= graph.materializable_asset_keys, "meta/loads is read by dbt, never materialised"
+    lineage = next(k for k in graph.materializable_asset_keys if k.path[-1] == "mart_lineage")
+    assert lineage in selected, "mart_lineage names every load, so it is rebuilt with any"
