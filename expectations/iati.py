@@ -1,8 +1,9 @@
 """Suites for the IATI datasets: a load that breaks any of these never reaches the marts.
 
-Codes are checked against the IATI codelists (the small reference file ``ingest/reference/iati_codelists.csv``
-holds the complete TransactionType list); currencies against ISO 4217 (pycountry). Percentages per activity
-must sum to 100 (tolerance 0.5) unless the parser flagged the activity in ``percentage_issue``.
+Codes are checked against the IATI codelists (the small reviewed file
+``dbt_project/seeds/read_by_ingest/iati_codelists.csv`` holds the complete TransactionType list); currencies
+against ISO 4217 (pycountry). Percentages per activity must sum to 100 (tolerance 0.5) unless the parser
+flagged the activity in ``percentage_issue``.
 """
 
 from datetime import datetime

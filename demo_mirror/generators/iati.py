@@ -18,6 +18,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from ingest.common.source import REVIEWED_CSV_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NL_MFA = "XM-DAC-7"
@@ -351,9 +353,9 @@ def write_rates(path: Path, rng: random.Random) -> None:
 
 
 def write_codelists(folder: Path) -> None:
-    """The codelists the demo needs, in the official XML format, from ``ingest/reference/iati_codelists.csv``."""
+    """The codelists the demo needs, in the official XML format, from the reviewed ``iati_codelists.csv``."""
     lists: dict[str, list[dict[str, str]]] = {}
-    with (ROOT.parent / "ingest" / "reference" / "iati_codelists.csv").open(encoding="utf-8") as handle:
+    with (REVIEWED_CSV_DIR / "iati_codelists.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             lists.setdefault(row["codelist"], []).append(row)
     for name, rows in lists.items():
