@@ -34,10 +34,7 @@ iati as (
 
 -- The snapshot of the IATI transactions and of the documents in this refresh (meta.loads), one row.
 snapshots as (
-    select
-        any_value(snapshot_id) filter (where source = 'iati' and dataset = 'transactions') as iati_transactions,
-        any_value(snapshot_id) filter (where source = 'documents' and dataset = 'figures') as documents_figures
-    from {{ ref('stg_meta__loads') }}
+    {{ programme_snapshots() }}
 ),
 
 results as (
@@ -59,16 +56,7 @@ select
     round(i.partner_incoming_eur, 2) as partner_reported_incoming_eur,
     round(i.partner_disbursed_eur, 2) as partner_reported_disbursed_eur,
     r.document_results,
-    case
-        when
-            coalesce(
-                i.iati_committed_eur, i.iati_disbursed_eur, i.partner_incoming_eur, i.partner_disbursed_eur
-            ) is not null
-            then sn.iati_transactions
-    end as iati_snapshot_id,
-    case
-        when d.document_commitment_eur is not null or r.document_results is not null then sn.documents_figures
-    end as documents_snapshot_id
+    {{ programme_snapshot_ids() }}
 from spine as s
 cross join snapshots as sn
 left join documents as d on s.programme_id = d.programme_id and s.year = d.year
