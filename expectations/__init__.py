@@ -7,13 +7,12 @@ which takes seconds to import; everything else can read suites and reports witho
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
 from typing import Any
 
-import pycountry
-
 from ingest.common.columns import WORLD_POPULATION, TableSchema
-from ingest.common.countries import PSEUDO_COUNTRIES
 
 
 @dataclass(frozen=True)
@@ -134,6 +133,24 @@ def rows_between(min_value: int, max_value: int | None = None) -> Expectation:
     return Expectation("expect_table_row_count_to_be_between", {"min_value": min_value, "max_value": max_value})
 
 
+def full_suite(schema: TableSchema, rules: Sequence[Expectation]) -> list[Expectation]:
+    """What a load is checked against: the declaration's expectations, the provenance columns', then the
+    suite's own ``rules`` (what a column declaration cannot say: row counts, patterns, sets that must
+    appear); an expectation stated twice runs once."""
+    suite: list[Expectation] = []
+    for expectation in (*basic_expectations(schema), *PROVENANCE, *rules):
+        if expectation not in suite:
+            suite.append(expectation)
+    return suite
+
+
+def _comparable(bound: Any) -> Any:
+    """A date bound as the midnight timestamp pandas compares a date column with."""
+    if isinstance(bound, date) and not isinstance(bound, datetime):
+        return datetime.combine(bound, time())
+    return bound
+
+
 def basic_expectations(schema: TableSchema) -> list[Expectation]:
     """What a column declaration says, as expectations: every column there, not-null, allowed values and
     ranges, and a unique grain (see ``ingest/common/columns.py``)."""
@@ -141,14 +158,9 @@ def basic_expectations(schema: TableSchema) -> list[Expectation]:
         *columns_exist(*(c.name for c in schema.columns)),
         *not_null(*schema.not_null()),
         *(in_set(c.name, c.values) for c in schema.columns if c.values is not None),
-        *(between(c.name, c.min_value, c.max_value) for c in schema.ranged()),
+        *(between(c.name, _comparable(c.min_value), _comparable(c.max_value)) for c in schema.ranged()),
         unique_key(*schema.key),
     ]
-
-
-def known_iso3() -> set[str]:
-    """ISO 3166-1 alpha-3 codes plus the pseudo-codes the warehouse keeps and labels."""
-    return {c.alpha_3 for c in pycountry.countries} | set(PSEUDO_COUNTRIES)
 
 
 PROVENANCE = [

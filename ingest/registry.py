@@ -24,3 +24,11 @@ def source_packages() -> tuple[ModuleType, ...]:
 
 def all_datasets() -> tuple[Dataset, ...]:
     return tuple(dataset for package in source_packages() for dataset in package.DATASETS)
+
+
+def dataset(source: str, name: str) -> Dataset:
+    """One dataset by source and name, e.g. ``dataset("unhcr", "population")``."""
+    found = [d for d in all_datasets() if (d.source, d.name) == (source, name)]
+    if not found:
+        raise LookupError(f"no dataset {source}/{name}")
+    return found[0]

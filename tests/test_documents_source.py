@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from expectations.documents import SUITES
-from ingest import documents
+from ingest import documents, registry
 from ingest.common.source import SourceContext, land
+from warehouse.loads import suite_for
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def test_suites_pass_on_the_shipped_documents(landed) -> None:
     from expectations.runner import validate
 
     for name, (_, frame) in landed.items():
-        report = validate(frame, f"documents.{name}", SUITES[name])
+        report = validate(frame, f"documents.{name}", suite_for(registry.dataset("documents", name)))
         assert report.success, report.describe_failures()
 
 
@@ -78,7 +78,9 @@ def test_a_bad_annotation_fails_the_suite_naming_document_and_figure(tmp_path: P
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     monkeypatch.setattr(documents, "DOCUMENTS_DIR", root)
     files = land(tmp_path / "raw", "documents", "figures", documents.collect(root)).files
-    report = validate(documents.DATASETS[1].parse(files), "documents.figures", SUITES["figures"])
+    report = validate(
+        documents.DATASETS[1].parse(files), "documents.figures", suite_for(registry.dataset("documents", "figures"))
+    )
     assert not report.success
     failures = report.describe_failures()
     assert "003_da5416ec7b718712.txt figure iom-morocco-returns-2013-2014: value 1019 does not match" in failures

@@ -11,10 +11,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from expectations.iati import SUITES
+from ingest import registry
 from ingest.common.source import LandedFile
 from ingest.iati.activities import _parse_snapshot
 from tests.conftest import DEMO_MIRROR, run_maw
+from warehouse.loads import suite_for
 
 DEMO_FILES = sorted((DEMO_MIRROR / "iati").glob("minbuza_nl/*.xml")) + sorted(
     (DEMO_MIRROR / "iati").glob("partners/*.xml")
@@ -41,7 +42,7 @@ def tables() -> dict[str, pl.DataFrame]:
 def _validate(name: str, frame: pl.DataFrame):
     from expectations.runner import validate
 
-    return validate(frame, f"iati.{name}", SUITES[name])
+    return validate(frame, f"iati.{name}", suite_for(registry.dataset("iati", name)))
 
 
 def test_the_demo_tables_pass(tables) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import DEMO_MIRROR
 
-from expectations.iom import SUITES
-from ingest import iom
+from ingest import iom, registry
 from ingest.common.source import ParseError, SourceContext, land
+from warehouse.loads import suite_for
 
 
 def _load(name: str, mirror: Path, raw: Path):
@@ -30,8 +30,8 @@ def validate():
 def test_demo_mirror_parses_and_passes_both_suites(tmp_path, validate):
     dtm = _load("dtm_idps", DEMO_MIRROR, tmp_path)
     mmp = _load("missing_migrants", DEMO_MIRROR, tmp_path)
-    assert validate(dtm, "iom.dtm_idps", SUITES["dtm_idps"]).success
-    assert validate(mmp, "iom.missing_migrants", SUITES["missing_migrants"]).success
+    assert validate(dtm, "iom.dtm_idps", suite_for(registry.dataset("iom", "dtm_idps"))).success
+    assert validate(mmp, "iom.missing_migrants", suite_for(registry.dataset("iom", "missing_migrants"))).success
     assert set(mmp["source_format"]) == {"mmp_xlsx_all_data", "mmp_json_year", "mmp_csv_export"}
     assert str(mmp.filter(mmp["source_format"] == "mmp_xlsx_all_data")["vintage"][0]) == "2025-05-05"
 
@@ -42,7 +42,11 @@ def test_unresolved_country_fails_the_check_with_file_row_and_field(tmp_path, mi
     incidents = json.loads(path.read_text())
     incidents[2]["country_of_incident"] = "Atlantis"
     path.write_text(json.dumps(incidents))
-    report = validate(_load("missing_migrants", mirror, tmp_path), "iom.missing_migrants", SUITES["missing_migrants"])
+    report = validate(
+        _load("missing_migrants", mirror, tmp_path),
+        "iom.missing_migrants",
+        suite_for(registry.dataset("iom", "missing_migrants")),
+    )
     assert not report.success
     failing = [r for r in report.results if not r.success]
     assert [r.column for r in failing] == ["unresolved_country_of_incident"]
@@ -56,7 +60,11 @@ def test_negative_incident_total_fails_the_check(tmp_path, mirror_copy, validate
     incidents = json.loads(path.read_text())
     incidents[0] |= {"number_dead": "1", "number_missing": "-5", "total_dead_and_missing": "-4"}
     path.write_text(json.dumps(incidents))
-    report = validate(_load("missing_migrants", mirror, tmp_path), "iom.missing_migrants", SUITES["missing_migrants"])
+    report = validate(
+        _load("missing_migrants", mirror, tmp_path),
+        "iom.missing_migrants",
+        suite_for(registry.dataset("iom", "missing_migrants")),
+    )
     failed = [r.column for r in report.results if not r.success]
     assert failed == ["incident_dead_missing"]
 
@@ -67,7 +75,9 @@ def test_pcode_of_another_country_fails_the_check(tmp_path, mirror_copy, validat
     body = json.loads(path.read_text())
     body["result"][0]["admin1Pcode"] = "SD01"
     path.write_text(json.dumps(body))
-    report = validate(_load("dtm_idps", mirror, tmp_path), "iom.dtm_idps", SUITES["dtm_idps"])
+    report = validate(
+        _load("dtm_idps", mirror, tmp_path), "iom.dtm_idps", suite_for(registry.dataset("iom", "dtm_idps"))
+    )
     assert [r.column for r in report.results if not r.success] == [None]  # the p-code / country pair check
     assert not report.success
 

@@ -154,11 +154,12 @@ BREAKAGES = {
 @pytest.mark.parametrize("name", sorted(BREAKAGES))
 def test_the_suite_passes_the_demo_load_and_blocks_a_broken_one(name, demo_frames):
     from expectations.runner import validate
-    from expectations.unhcr import SUITES
+    from ingest import registry
+    from warehouse.loads import suite_for
 
     frame = demo_frames[name]
-    assert validate(frame, name, SUITES[name]).success, name
-    report = validate(BREAKAGES[name](frame), name, SUITES[name])
+    assert validate(frame, name, suite_for(registry.dataset("unhcr", name))).success, name
+    report = validate(BREAKAGES[name](frame), name, suite_for(registry.dataset("unhcr", name)))
     assert not report.success
     failed = [r for r in report.results if not r.success]
     if name != "countries":  # a short table has no row to point at

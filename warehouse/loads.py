@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from expectations import CheckReport, Expectation
+from expectations import CheckReport, Expectation, full_suite
 from ingest.common.source import PROVENANCE_COLUMNS, Dataset, IngestError, Snapshot, SourceContext, land, utc_now
 from warehouse import WarehousePaths, check_worker, fingerprints, gates, incremental, meta, sql, storage
 
@@ -53,11 +53,17 @@ def connect_build(paths: WarehousePaths, run_id: str) -> duckdb.DuckDBPyConnecti
 
 
 def suite_for(dataset: Dataset) -> list[Expectation]:
+    """The dataset's column declaration as expectations, then the rules of its suite in ``expectations/``."""
     module = importlib.import_module(f"expectations.{dataset.source}")
     try:
-        return module.SUITES[dataset.name]
+        rules = module.SUITES[dataset.name]
     except KeyError as exc:
         raise LookupError(f"no expectation suite for {dataset.source}/{dataset.name} in {module.__file__}") from exc
+    return full_suite(dataset.schema, rules)
+
+
+def _origins(snapshot: Snapshot) -> str:
+    return ", ".join(f.origin for f in snapshot.files) or f"{snapshot.source}/{snapshot.dataset}"
 
 
 def _suite_name(dataset: Dataset) -> str:
@@ -133,7 +139,7 @@ def ingest_dataset(
             log.info("%s/%s: raw bytes unchanged, reusing the published table", dataset.source, dataset.name)
         else:
             try:
-                frame = dataset.parse(snapshot.files)
+                frame = dataset.schema.conform(dataset.parse(snapshot.files), _origins(snapshot))
             except IngestError as exc:
                 report = quarantine(paths, run_id, snapshot, f"Parse failed\n\n{exc.describe()}\n")
                 raise LoadFailed(f"{dataset.source}/{dataset.name}: {exc.describe()} (report: {report})") from exc

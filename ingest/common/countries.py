@@ -29,6 +29,12 @@ PSEUDO_COUNTRIES: dict[str, str] = {
 }
 
 
+@cache
+def known_iso3() -> frozenset[str]:
+    """ISO 3166-1 alpha-3 codes plus the pseudo-codes the warehouse keeps and labels."""
+    return frozenset({c.alpha_3 for c in pycountry.countries} | set(PSEUDO_COUNTRIES))
+
+
 def fold(name: str) -> str:
     """Case-, space- and diacritic-insensitive form of a name."""
     decomposed = unicodedata.normalize("NFKD", name.strip().casefold())

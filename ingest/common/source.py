@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Literal
 import polars as pl
 
 if TYPE_CHECKING:
+    from ingest.common.columns import TableSchema
     from ingest.common.http import HttpClient
     from ingest.common.settings import HttpSettings, Settings
 
@@ -170,17 +171,23 @@ class Dataset:
     """One dataset of one source, and the functions that make it a typed table.
 
     ``fetch`` returns raw files for a context; ``parse`` turns the landed files into one frame with the
-    provenance columns; ``suite`` names the expectation suite in ``expectations/``; ``key`` is the grain,
-    used for uniqueness checks and revision tracking.
+    provenance columns; ``schema`` declares that frame column by column (``ingest/common/columns.py``)
+    and its grain; the suite of the same name in ``expectations/<source>.py`` adds the rules a column
+    declaration cannot state.
     """
 
     source: str
     name: str
     fetch: Callable[[SourceContext], Sequence[RawFile]]
     parse: Callable[[Sequence[LandedFile]], pl.DataFrame]
-    key: tuple[str, ...]
+    schema: TableSchema
     description: str
     track_changes: bool = True
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """The grain, used for uniqueness checks and revision tracking."""
+        return self.schema.key
 
     @property
     def table(self) -> str:

@@ -35,10 +35,13 @@ from typing import Any
 import polars as pl
 import yaml
 
+from ingest.common.columns import Column, TableSchema
+from ingest.common.countries import known_iso3
 from ingest.common.dutch_numbers import parse_dutch, read_header
 from ingest.common.source import Dataset, FetchError, LandedFile, ParseError, RawFile, SourceContext, sha256_bytes
 from ingest.documents.annotations import (
     REGION_COLUMNS,
+    ROLES,
     UNIT_KINDS,
     AnnotationError,
     Document,
@@ -46,6 +49,9 @@ from ingest.documents.annotations import (
     check_document,
     load_annotation,
     read_regions,
+)
+from ingest.documents.annotations import (
+    TABLES as FIGURE_TABLES,
 )
 
 SOURCE = "documents"
@@ -355,6 +361,11 @@ def _provenance(entry: Entry, row: int | None) -> dict[str, Any]:
     }
 
 
+DOCUMENT_KINDS = frozenset({"spending_proposal", "letter_to_parliament", "annual_report"})
+NUMBER_READINGS = frozenset({"dutch", "words", "decimal_point", "ocr_substitution", "nil", "unreadable", "no_number"})
+# A check's result column says "ok" or names document, figure or line and the problem: only "ok" loads.
+VERIFIED = frozenset({"ok"})
+
 _PROVENANCE_SCHEMA = {
     "_source_file": pl.Utf8,
     "_source_row": pl.Int64,
@@ -363,31 +374,34 @@ _PROVENANCE_SCHEMA = {
 }
 
 
-def _frame(rows: list[dict[str, Any]], schema: dict[str, Any]) -> pl.DataFrame:
-    frame = pl.DataFrame(rows, schema={**schema, **_PROVENANCE_SCHEMA}, orient="row")
+def _frame(rows: list[dict[str, Any]], schema: TableSchema) -> pl.DataFrame:
+    frame = pl.DataFrame(rows, schema={**schema.dtypes(), **_PROVENANCE_SCHEMA}, orient="row")
     return frame.with_columns(pl.col("_retrieved_at").str.to_datetime(time_zone="UTC"))
 
 
-TEXT_SCHEMA = {
-    "document": pl.Utf8,
-    "stem": pl.Utf8,
-    "title": pl.Utf8,
-    "title_in_text": pl.Boolean,
-    "kind": pl.Utf8,
-    "issuer": pl.Utf8,
-    "language": pl.Utf8,
-    "published_date": pl.Date,
-    "year": pl.Int32,
-    "parliamentary_reference": pl.Utf8,
-    "note": pl.Utf8,
-    "text_sha256": pl.Utf8,
-    "bytes": pl.Int64,
-    "line_count": pl.Int64,
-    "text": pl.Utf8,
-    "annotation_file": pl.Utf8,
-    "annotation_sha256": pl.Utf8,
-    "reviewed_by": pl.Utf8,
-}
+TEXT_SCHEMA = TableSchema(
+    columns=(
+        Column("document", pl.Utf8, nullable=False),
+        Column("stem", pl.Utf8),
+        Column("title", pl.Utf8, nullable=False),
+        Column("title_in_text", pl.Boolean),
+        Column("kind", pl.Utf8, nullable=False, values=DOCUMENT_KINDS),
+        Column("issuer", pl.Utf8),
+        Column("language", pl.Utf8, nullable=False, values=frozenset({"nl", "en"})),
+        Column("published_date", pl.Date),
+        Column("year", pl.Int32, nullable=False),
+        Column("parliamentary_reference", pl.Utf8),
+        Column("note", pl.Utf8),
+        Column("text_sha256", pl.Utf8, nullable=False),
+        Column("bytes", pl.Int64),
+        Column("line_count", pl.Int64),
+        Column("text", pl.Utf8, nullable=False),
+        Column("annotation_file", pl.Utf8, nullable=False),
+        Column("annotation_sha256", pl.Utf8, nullable=False),
+        Column("reviewed_by", pl.Utf8, nullable=False),
+    ),
+    key=("document",),
+)
 
 
 def _parse_texts(files: Sequence[LandedFile]) -> pl.DataFrame:
@@ -421,41 +435,44 @@ def _parse_texts(files: Sequence[LandedFile]) -> pl.DataFrame:
     return _frame(rows, TEXT_SCHEMA)
 
 
-FIGURE_SCHEMA = {
-    "document": pl.Utf8,
-    "figure_id": pl.Utf8,
-    "table_name": pl.Utf8,
-    "subject": pl.Utf8,
-    "programme": pl.Utf8,
-    "policy_track": pl.Utf8,
-    "country_name": pl.Utf8,
-    "iso3": pl.Utf8,
-    "partners": pl.List(pl.Utf8),
-    "attributed_source": pl.Utf8,
-    "period_start": pl.Date,
-    "period_end": pl.Date,
-    "metric": pl.Utf8,
-    "value": VALUE_TYPE,
-    "unit": pl.Utf8,
-    "quote": pl.Utf8,
-    "number": pl.Utf8,
-    "scale_quote": pl.Utf8,
-    "ocr_flag": pl.Utf8,
-    "note": pl.Utf8,
-    "qualifier": pl.Utf8,
-    "value_low": VALUE_TYPE,
-    "value_high": VALUE_TYPE,
-    "number_high": pl.Utf8,
-    "phase_id": pl.Utf8,
-    "unit_kind": pl.Utf8,
-    "line": pl.Int64,
-    "number_reading": pl.Utf8,
-    "stated_unit": pl.Utf8,
-    "precision": VALUE_TYPE,
-    "verification": pl.Utf8,
-    "annotation_file": pl.Utf8,
-    "annotation_sha256": pl.Utf8,
-}
+FIGURE_SCHEMA = TableSchema(
+    columns=(
+        Column("document", pl.Utf8, nullable=False),
+        Column("figure_id", pl.Utf8, nullable=False),
+        Column("table_name", pl.Utf8, nullable=False, values=FIGURE_TABLES),
+        Column("subject", pl.Utf8, nullable=False),
+        Column("programme", pl.Utf8),
+        Column("policy_track", pl.Utf8),
+        Column("country_name", pl.Utf8),
+        Column("iso3", pl.Utf8, values=known_iso3()),
+        Column("partners", pl.List(pl.Utf8)),
+        Column("attributed_source", pl.Utf8),
+        Column("period_start", pl.Date),
+        Column("period_end", pl.Date),
+        Column("metric", pl.Utf8, nullable=False),
+        Column("value", VALUE_TYPE),
+        Column("unit", pl.Utf8, values=frozenset(UNIT_KINDS)),
+        Column("quote", pl.Utf8, nullable=False),
+        Column("number", pl.Utf8),
+        Column("scale_quote", pl.Utf8),
+        Column("ocr_flag", pl.Utf8),
+        Column("note", pl.Utf8),
+        Column("qualifier", pl.Utf8),
+        Column("value_low", VALUE_TYPE),
+        Column("value_high", VALUE_TYPE),
+        Column("number_high", pl.Utf8),
+        Column("phase_id", pl.Utf8),
+        Column("unit_kind", pl.Utf8, values=frozenset(UNIT_KINDS.values())),
+        Column("line", pl.Int64, nullable=False),
+        Column("number_reading", pl.Utf8, values=NUMBER_READINGS),
+        Column("stated_unit", pl.Utf8),
+        Column("precision", VALUE_TYPE),
+        Column("verification", pl.Utf8, values=VERIFIED),
+        Column("annotation_file", pl.Utf8),
+        Column("annotation_sha256", pl.Utf8),
+    ),
+    key=("document", "figure_id"),
+)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -536,16 +553,19 @@ def _parse_figures(files: Sequence[LandedFile]) -> pl.DataFrame:
     return _frame(rows, FIGURE_SCHEMA)
 
 
-NUMBER_SCHEMA = {
-    "document": pl.Utf8,
-    "line": pl.Int64,
-    "column": pl.Int64,
-    "token": pl.Utf8,
-    "snippet": pl.Utf8,
-    "accounted_by": pl.Utf8,
-    "reference": pl.Utf8,
-    "coverage": pl.Utf8,
-}
+NUMBER_SCHEMA = TableSchema(
+    columns=(
+        Column("document", pl.Utf8, nullable=False),
+        Column("line", pl.Int64, nullable=False),
+        Column("column", pl.Int64),
+        Column("token", pl.Utf8, nullable=False),
+        Column("snippet", pl.Utf8),
+        Column("accounted_by", pl.Utf8, values=frozenset({"figure", "ignore", "rule"})),
+        Column("reference", pl.Utf8, nullable=False),
+        Column("coverage", pl.Utf8, values=VERIFIED),
+    ),
+    key=("document", "line", "column"),
+)
 
 
 def _parse_numbers(files: Sequence[LandedFile]) -> pl.DataFrame:
@@ -591,31 +611,34 @@ def _parse_numbers(files: Sequence[LandedFile]) -> pl.DataFrame:
     return _frame(rows, NUMBER_SCHEMA)
 
 
-LIST_SCHEMA = {
-    "document": pl.Utf8,
-    "list_id": pl.Utf8,
-    "member_index": pl.Int64,
-    "role": pl.Utf8,
-    "subject": pl.Utf8,
-    "policy_track": pl.Utf8,
-    "programme": pl.Utf8,
-    "phase_id": pl.Utf8,
-    "period_start": pl.Date,
-    "period_end": pl.Date,
-    "list_quote": pl.Utf8,
-    "list_line": pl.Int64,
-    "stated_count": pl.Utf8,
-    "member_count": pl.Int64,
-    "member_name": pl.Utf8,
-    "iso3": pl.Utf8,
-    "region_id": pl.Utf8,
-    "member_quote": pl.Utf8,
-    "member_line": pl.Int64,
-    "ocr_flag": pl.Utf8,
-    "note": pl.Utf8,
-    "verification": pl.Utf8,
-    "annotation_sha256": pl.Utf8,
-}
+LIST_SCHEMA = TableSchema(
+    columns=(
+        Column("document", pl.Utf8, nullable=False),
+        Column("list_id", pl.Utf8, nullable=False),
+        Column("member_index", pl.Int64),
+        Column("role", pl.Utf8, nullable=False, values=frozenset(ROLES)),
+        Column("subject", pl.Utf8, nullable=False),
+        Column("policy_track", pl.Utf8),
+        Column("programme", pl.Utf8),
+        Column("phase_id", pl.Utf8),
+        Column("period_start", pl.Date),
+        Column("period_end", pl.Date),
+        Column("list_quote", pl.Utf8, nullable=False),
+        Column("list_line", pl.Int64, nullable=False),
+        Column("stated_count", pl.Utf8),
+        Column("member_count", pl.Int64),
+        Column("member_name", pl.Utf8, nullable=False),
+        Column("iso3", pl.Utf8, values=known_iso3()),
+        Column("region_id", pl.Utf8),
+        Column("member_quote", pl.Utf8),
+        Column("member_line", pl.Int64, nullable=False),
+        Column("ocr_flag", pl.Utf8),
+        Column("note", pl.Utf8),
+        Column("verification", pl.Utf8, values=VERIFIED),
+        Column("annotation_sha256", pl.Utf8),
+    ),
+    key=("document", "list_id", "member_index"),
+)
 
 
 def _parse_lists(files: Sequence[LandedFile]) -> pl.DataFrame:
@@ -663,22 +686,25 @@ def _parse_lists(files: Sequence[LandedFile]) -> pl.DataFrame:
     return _frame(rows, LIST_SCHEMA)
 
 
-PHASE_SCHEMA = {
-    "document": pl.Utf8,
-    "phase_id": pl.Utf8,
-    "programme": pl.Utf8,
-    "phase_number": pl.Int64,
-    "period_start": pl.Date,
-    "period_end": pl.Date,
-    "period_basis": pl.Utf8,
-    "budget_figure_id": pl.Utf8,
-    "countries_list_id": pl.Utf8,
-    "partners": pl.List(pl.Utf8),
-    "quote": pl.Utf8,
-    "line": pl.Int64,
-    "note": pl.Utf8,
-    "verification": pl.Utf8,
-}
+PHASE_SCHEMA = TableSchema(
+    columns=(
+        Column("document", pl.Utf8, nullable=False),
+        Column("phase_id", pl.Utf8, nullable=False),
+        Column("programme", pl.Utf8, nullable=False),
+        Column("phase_number", pl.Int64),
+        Column("period_start", pl.Date),
+        Column("period_end", pl.Date),
+        Column("period_basis", pl.Utf8, nullable=False),
+        Column("budget_figure_id", pl.Utf8),
+        Column("countries_list_id", pl.Utf8),
+        Column("partners", pl.List(pl.Utf8)),
+        Column("quote", pl.Utf8, nullable=False),
+        Column("line", pl.Int64, nullable=False),
+        Column("note", pl.Utf8),
+        Column("verification", pl.Utf8, values=VERIFIED),
+    ),
+    key=("document", "phase_id"),
+)
 
 
 def _parse_phases(files: Sequence[LandedFile]) -> pl.DataFrame:
@@ -712,7 +738,15 @@ def _parse_phases(files: Sequence[LandedFile]) -> pl.DataFrame:
     return _frame(rows, PHASE_SCHEMA)
 
 
-REGION_SCHEMA = dict.fromkeys(REGION_COLUMNS, pl.Utf8)
+REGION_SCHEMA = TableSchema(
+    columns=(
+        Column("region_id", pl.Utf8, nullable=False),
+        Column("region_name", pl.Utf8, nullable=False),
+        Column("iso3", pl.Utf8, nullable=False, values=known_iso3()),
+        Column("basis", pl.Utf8, nullable=False),
+    ),
+    key=("region_id", "iso3"),
+)
 
 
 def _parse_regions(files: Sequence[LandedFile]) -> pl.DataFrame:
@@ -735,24 +769,27 @@ def _parse_regions(files: Sequence[LandedFile]) -> pl.DataFrame:
     return _frame(rows, REGION_SCHEMA)
 
 
-TABLE_SCHEMA = {
-    "document": pl.Utf8,
-    "table_name": pl.Utf8,
-    "row_label": pl.Utf8,
-    "column_label": pl.Utf8,
-    "year": pl.Int32,
-    "article": pl.Utf8,
-    "article_name": pl.Utf8,
-    "cell_text": pl.Utf8,
-    "line": pl.Int64,
-    "scale": pl.Int64,
-    "value": VALUE_TYPE,
-    "unit": pl.Utf8,
-    "is_total": pl.Boolean,
-    "sum_of_parts": VALUE_TYPE,
-    "annotation_figure_id": pl.Utf8,
-    "check": pl.Utf8,
-}
+TABLE_SCHEMA = TableSchema(
+    columns=(
+        Column("document", pl.Utf8, nullable=False),
+        Column("table_name", pl.Utf8, nullable=False),
+        Column("row_label", pl.Utf8, nullable=False),
+        Column("column_label", pl.Utf8),
+        Column("year", pl.Int32, nullable=False),
+        Column("article", pl.Utf8),
+        Column("article_name", pl.Utf8),
+        Column("cell_text", pl.Utf8),
+        Column("line", pl.Int64),
+        Column("scale", pl.Int64),
+        Column("value", VALUE_TYPE, nullable=False),
+        Column("unit", pl.Utf8, nullable=False),
+        Column("is_total", pl.Boolean),
+        Column("sum_of_parts", VALUE_TYPE),
+        Column("annotation_figure_id", pl.Utf8, nullable=False),
+        Column("check", pl.Utf8, values=VERIFIED),
+    ),
+    key=("document", "table_name", "row_label", "column_label"),
+)
 
 
 def _parse_table_rows(files: Sequence[LandedFile]) -> pl.DataFrame:
@@ -762,46 +799,46 @@ def _parse_table_rows(files: Sequence[LandedFile]) -> pl.DataFrame:
     return _frame(rows, TABLE_SCHEMA)
 
 
-def _dataset(name: str, parse, key: tuple[str, ...], description: str) -> Dataset:
-    return Dataset(source=SOURCE, name=name, fetch=_fetch, parse=parse, key=key, description=description)
+def _dataset(name: str, parse, schema: TableSchema, description: str) -> Dataset:
+    return Dataset(source=SOURCE, name=name, fetch=_fetch, parse=parse, schema=schema, description=description)
 
 
 DATASETS = (
-    _dataset("texts", _parse_texts, ("document",), "The policy documents: catalog metadata, full text, sha256."),
+    _dataset("texts", _parse_texts, TEXT_SCHEMA, "The policy documents: catalog metadata, full text, sha256."),
     _dataset(
         "figures",
         _parse_figures,
-        ("document", "figure_id"),
+        FIGURE_SCHEMA,
         "Every annotated figure with its quote, value, unit and the result of checking it against the text.",
     ),
     _dataset(
         "numbers",
         _parse_numbers,
-        ("document", "line", "column"),
+        NUMBER_SCHEMA,
         "Every number in the documents and what accounts for it (figure, ignore entry with reason, rule).",
     ),
     _dataset(
         "lists",
         _parse_lists,
-        ("document", "list_id", "member_index"),
+        LIST_SCHEMA,
         "Every list of countries or regions in the documents, one row per member, with role, track and period.",
     ),
     _dataset(
         "phases",
         _parse_phases,
-        ("document", "phase_id"),
+        PHASE_SCHEMA,
         "Programme phases as the documents describe them: period and its basis, budget figure, country list.",
     ),
     _dataset(
         "regions",
         _parse_regions,
-        ("region_id", "iso3"),
+        REGION_SCHEMA,
         "The reviewed region -> member country table (documents/regions.csv) that region list members expand by.",
     ),
     _dataset(
         "table_rows",
         _parse_table_rows,
-        ("document", "table_name", "row_label", "column_label"),
+        TABLE_SCHEMA,
         "Structured tables parsed by code, cross-checked against the annotations and their stated totals.",
     ),
 )

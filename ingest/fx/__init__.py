@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import date
 
 import polars as pl
 
 from ingest.common import rawio
+from ingest.common.columns import Column, TableSchema
 from ingest.common.source import (
     Dataset,
     LandedFile,
@@ -28,6 +30,18 @@ from ingest.common.source import (
 SOURCE = "fx"
 MEMBER = "eurofxref-hist.csv"
 RATE = pl.Decimal(precision=18, scale=6)
+
+
+# The loaded table. The parser refuses a cell that is neither a positive number nor N/A, naming its line;
+# the suite checks the declaration again on the loaded table (and that USD is there).
+ECB_REFERENCE_RATES = TableSchema(
+    columns=(
+        Column("rate_date", pl.Date, nullable=False, min_value=date(1999, 1, 4)),
+        Column("currency", pl.Utf8, nullable=False),
+        Column("units_per_eur", RATE, nullable=False, min_value=0.000001),
+    ),
+    key=("rate_date", "currency"),
+)
 
 
 def _fetch(context: SourceContext) -> list[RawFile]:
@@ -91,7 +105,7 @@ DATASETS = (
         name="ecb_reference_rates",
         fetch=_fetch,
         parse=_parse,
-        key=("rate_date", "currency"),
+        schema=ECB_REFERENCE_RATES,
         description="ECB euro reference rates: units of each currency per 1 EUR, per TARGET business day since 1999.",
         track_changes=False,
     ),

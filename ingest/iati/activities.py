@@ -28,6 +28,7 @@ from functools import lru_cache
 import polars as pl
 
 from ingest.common import rawio
+from ingest.common.columns import Column, TableSchema
 from ingest.common.source import Dataset, FetchError, LandedFile, RawFile, SourceContext, read_mirror_file
 from ingest.iati.datastore import fetch_pages, parse_pages
 from ingest.iati.datastore_mirror import extract_tables, fetch_extracts
@@ -138,12 +139,7 @@ def _parse_snapshot(files: Sequence[LandedFile]) -> dict[str, pl.DataFrame]:
             tables[name].append(
                 with_file_provenance(frame, landed).with_columns(pl.lit(source_dataset(landed)).alias("source_dataset"))
             )
-    return {
-        name: pl.concat(parts, how="vertical").select(
-            *TABLES[name], "source_dataset", "_source_file", "_source_row", "_snapshot_sha256", "_retrieved_at"
-        )
-        for name, parts in tables.items()
-    }
+    return {name: pl.concat(parts, how="vertical").select(SCHEMAS[name].names) for name, parts in tables.items()}
 
 
 def _table_parser(table: str):
@@ -167,6 +163,7 @@ _DESCRIPTIONS = {
     "policy_markers": "OECD DAC policy markers (and other vocabularies) with significance.",
     "tags": "Tags (e.g. SDG targets, publisher keywords) of each activity.",
 }
+# The grain of each table; ``_source_row`` (the XML line) tells two narratives of one element apart.
 _KEYS = {
     "activities": ("source_dataset", "iati_identifier"),
     "narratives": ("source_dataset", "iati_identifier", "element", "_source_row", "position"),
@@ -178,13 +175,18 @@ _KEYS = {
     "tags": ("source_dataset", "iati_identifier", "position"),
 }
 
+SCHEMAS = {
+    name: TableSchema(columns=(*columns, Column("source_dataset", pl.Utf8, nullable=False)), key=_KEYS[name])
+    for name, columns in TABLES.items()
+}
+
 DATASETS: tuple[Dataset, ...] = tuple(
     Dataset(
         source=SOURCE,
         name=name,
         fetch=fetch_activity_files,
         parse=_table_parser(name),
-        key=_KEYS[name],
+        schema=SCHEMAS[name],
         description=_DESCRIPTIONS[name],
         track_changes=name in {"activities", "transactions"},
     )

@@ -10,6 +10,7 @@ from functools import cache
 import polars as pl
 from lxml import etree
 
+from ingest.common.columns import Column, TableSchema
 from ingest.common.source import (
     REVIEWED_CSV_DIR,
     Dataset,
@@ -46,7 +47,17 @@ CODELISTS = (
 )
 
 
-CODELIST_COLUMNS = ("codelist", "code", "name", "category", "status")
+CODELIST_TABLE = TableSchema(
+    columns=(
+        Column("codelist", pl.Utf8, nullable=False),
+        Column("code", pl.Utf8, nullable=False),
+        Column("name", pl.Utf8),
+        Column("category", pl.Utf8),
+        Column("status", pl.Utf8),
+    ),
+    key=("codelist", "code"),
+)
+CODELIST_COLUMNS = tuple(c.name for c in CODELIST_TABLE.columns)
 
 
 def _fetch_codelists(context: SourceContext) -> list[RawFile]:
@@ -94,12 +105,8 @@ def _codelist_xml(landed: LandedFile) -> pl.DataFrame:
                 "_source_row": item.sourceline,
             }
         )
-    frame = pl.DataFrame(
-        rows, schema={**dict.fromkeys(CODELIST_COLUMNS, pl.Utf8), "_source_row": pl.Int64}, orient="row"
-    )
-    return with_file_provenance(frame, landed).select(
-        *CODELIST_COLUMNS, "_source_file", "_source_row", "_snapshot_sha256", "_retrieved_at"
-    )
+    frame = pl.DataFrame(rows, schema={**CODELIST_TABLE.cast_schema(), "_source_row": pl.Int64}, orient="row")
+    return with_file_provenance(frame, landed).select(CODELIST_TABLE.names)
 
 
 def _parse_codelists(files: Sequence[LandedFile]) -> pl.DataFrame:
@@ -118,7 +125,7 @@ DATASET = Dataset(
     name="codelists",
     fetch=_fetch_codelists,
     parse=_parse_codelists,
-    key=("codelist", "code"),
+    schema=CODELIST_TABLE,
     description="IATI codelists (code, English name, category) used to name codes.",
     track_changes=False,
 )

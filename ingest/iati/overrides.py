@@ -6,18 +6,23 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from ingest.common.columns import Column, TableSchema
 from ingest.common.source import REVIEWED_CSV_DIR, Dataset, LandedFile, RawFile, SourceContext
-from ingest.common.tabular import Schema, cast_checked, read_csv_text
+from ingest.common.tabular import cast_checked, read_csv_text
 from ingest.iati.shared import SOURCE
 
 OVERRIDES_FILE = REVIEWED_CSV_DIR / "iati_migration_overrides.csv"
 
-OVERRIDE_SCHEMA: Schema = {
-    "iati_identifier": pl.Utf8,
-    "is_migration_related": pl.Boolean,
-    "reason": pl.Utf8,
-    "reviewed_by": pl.Utf8,
-}
+MIGRATION_OVERRIDES = TableSchema(
+    columns=(
+        Column("iati_identifier", pl.Utf8, nullable=False),
+        Column("is_migration_related", pl.Boolean, nullable=False),
+        Column("reason", pl.Utf8, nullable=False),
+        Column("reviewed_by", pl.Utf8, nullable=False),
+    ),
+    key=("iati_identifier",),
+)
+OVERRIDE_SCHEMA = MIGRATION_OVERRIDES.cast_schema()
 
 
 def _fetch_overrides(_context: SourceContext) -> list[RawFile]:
@@ -40,7 +45,7 @@ DATASET = Dataset(
     name="migration_overrides",
     fetch=_fetch_overrides,
     parse=_parse_overrides,
-    key=("iati_identifier",),
+    schema=MIGRATION_OVERRIDES,
     description="Reviewed overrides of the migration-relevance rules.",
     track_changes=False,
 )

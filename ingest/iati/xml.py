@@ -20,130 +20,137 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import polars as pl
+import pycountry
 from lxml import etree
 
 from ingest.common import rawio
+from ingest.common.columns import Column
 from ingest.common.source import ParseError
+from ingest.iati.codelists import reference_codes
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SUPPORTED_VERSIONS = ("2.01", "2.02", "2.03")
 MONEY = pl.Decimal(precision=28, scale=6)
 PERCENT = pl.Decimal(precision=12, scale=6)
 
-# Columns of each table (provenance columns are added by the caller).
-TABLES: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
-    "activities": {
-        "iati_identifier": pl.Utf8,
-        "iati_version": pl.Utf8,
-        "reporting_org_ref": pl.Utf8,
-        "reporting_org_type": pl.Utf8,
-        "reporting_org_name": pl.Utf8,
-        "default_currency": pl.Utf8,
-        "default_lang": pl.Utf8,
-        "hierarchy": pl.Utf8,
-        "humanitarian": pl.Boolean,
-        "last_updated_datetime": pl.Utf8,
-        "activity_status_code": pl.Utf8,
-        "title": pl.Utf8,
-        "title_en": pl.Utf8,
-        "title_nl": pl.Utf8,
-        "description_en": pl.Utf8,
-        "description_nl": pl.Utf8,
-        "planned_start_date": pl.Date,
-        "actual_start_date": pl.Date,
-        "planned_end_date": pl.Date,
-        "actual_end_date": pl.Date,
-        "collaboration_type_code": pl.Utf8,
-        "default_flow_type_code": pl.Utf8,
-        "default_finance_type_code": pl.Utf8,
-        "default_aid_type_code": pl.Utf8,
-        "default_tied_status_code": pl.Utf8,
-        "recipient_percentage_sum": PERCENT,
-        "sector_percentage_sum": PERCENT,
-        "percentage_issue": pl.Utf8,
-    },
-    "narratives": {
-        "iati_identifier": pl.Utf8,
-        "element": pl.Utf8,
-        "description_type": pl.Utf8,
-        "position": pl.Int32,
-        "lang": pl.Utf8,
-        "narrative": pl.Utf8,
-    },
-    "transactions": {
-        "iati_identifier": pl.Utf8,
-        "reporting_org_ref": pl.Utf8,
-        "transaction_index": pl.Int32,
-        "transaction_ref": pl.Utf8,
-        "transaction_type_code": pl.Utf8,
-        "transaction_date_text": pl.Utf8,
-        "transaction_date": pl.Date,
-        "value": MONEY,
-        "value_text": pl.Utf8,
-        "currency": pl.Utf8,
-        "currency_is_default": pl.Boolean,
-        "value_date_text": pl.Utf8,
-        "value_date": pl.Date,
-        "humanitarian": pl.Boolean,
-        "description": pl.Utf8,
-        "provider_org_ref": pl.Utf8,
-        "provider_org_type": pl.Utf8,
-        "provider_org_name": pl.Utf8,
-        "provider_activity_id": pl.Utf8,
-        "receiver_org_ref": pl.Utf8,
-        "receiver_org_type": pl.Utf8,
-        "receiver_org_name": pl.Utf8,
-        "receiver_activity_id": pl.Utf8,
-        "flow_type_code": pl.Utf8,
-        "finance_type_code": pl.Utf8,
-        "aid_type_code": pl.Utf8,
-        "tied_status_code": pl.Utf8,
-        "disbursement_channel_code": pl.Utf8,
-    },
-    "participating_orgs": {
-        "iati_identifier": pl.Utf8,
-        "position": pl.Int32,
-        "role_code": pl.Utf8,
-        "org_ref": pl.Utf8,
-        "org_type": pl.Utf8,
-        "org_activity_id": pl.Utf8,
-        "crs_channel_code": pl.Utf8,
-        "org_name": pl.Utf8,
-    },
-    "recipients": {
-        "iati_identifier": pl.Utf8,
-        "transaction_index": pl.Int32,  # null: activity level
-        "position": pl.Int32,
-        "recipient_kind": pl.Utf8,  # country | region
-        "code": pl.Utf8,
-        "vocabulary": pl.Utf8,
-        "percentage": PERCENT,
-        "name": pl.Utf8,
-    },
-    "sectors": {
-        "iati_identifier": pl.Utf8,
-        "transaction_index": pl.Int32,
-        "position": pl.Int32,
-        "vocabulary": pl.Utf8,
-        "code": pl.Utf8,
-        "percentage": PERCENT,
-        "name": pl.Utf8,
-    },
-    "policy_markers": {
-        "iati_identifier": pl.Utf8,
-        "position": pl.Int32,
-        "vocabulary": pl.Utf8,
-        "code": pl.Utf8,
-        "significance": pl.Utf8,
-        "name": pl.Utf8,
-    },
-    "tags": {
-        "iati_identifier": pl.Utf8,
-        "position": pl.Int32,
-        "vocabulary": pl.Utf8,
-        "code": pl.Utf8,
-        "name": pl.Utf8,
-    },
+CURRENCIES = frozenset(c.alpha_3 for c in pycountry.currencies)  # ISO 4217
+ACTIVITY_STATUSES = frozenset({"1", "2", "3", "4", "5", "6"})
+
+# Columns of each table, declared once (``ingest/common/columns.py``): the frames below are typed from
+# them and ``ingest.iati.activities`` adds ``source_dataset`` and the provenance columns.
+TABLES: dict[str, tuple[Column, ...]] = {
+    "activities": (
+        Column("iati_identifier", pl.Utf8, nullable=False),
+        Column("iati_version", pl.Utf8, values=frozenset(SUPPORTED_VERSIONS)),
+        Column("reporting_org_ref", pl.Utf8, nullable=False),
+        Column("reporting_org_type", pl.Utf8),
+        Column("reporting_org_name", pl.Utf8),
+        Column("default_currency", pl.Utf8, values=CURRENCIES),
+        Column("default_lang", pl.Utf8),
+        Column("hierarchy", pl.Utf8),
+        Column("humanitarian", pl.Boolean),
+        Column("last_updated_datetime", pl.Utf8),
+        Column("activity_status_code", pl.Utf8, values=ACTIVITY_STATUSES),
+        Column("title", pl.Utf8),
+        Column("title_en", pl.Utf8),
+        Column("title_nl", pl.Utf8),
+        Column("description_en", pl.Utf8),
+        Column("description_nl", pl.Utf8),
+        Column("planned_start_date", pl.Date),
+        Column("actual_start_date", pl.Date),
+        Column("planned_end_date", pl.Date),
+        Column("actual_end_date", pl.Date),
+        Column("collaboration_type_code", pl.Utf8),
+        Column("default_flow_type_code", pl.Utf8),
+        Column("default_finance_type_code", pl.Utf8),
+        Column("default_aid_type_code", pl.Utf8),
+        Column("default_tied_status_code", pl.Utf8),
+        Column("recipient_percentage_sum", PERCENT),
+        Column("sector_percentage_sum", PERCENT),
+        Column("percentage_issue", pl.Utf8),
+    ),
+    "narratives": (
+        Column("iati_identifier", pl.Utf8, nullable=False),
+        Column("element", pl.Utf8, values=frozenset({"title", "description"})),
+        Column("description_type", pl.Utf8),
+        Column("position", pl.Int32),
+        Column("lang", pl.Utf8),
+        Column("narrative", pl.Utf8),
+    ),
+    "transactions": (
+        Column("iati_identifier", pl.Utf8, nullable=False),
+        Column("reporting_org_ref", pl.Utf8),
+        Column("transaction_index", pl.Int32, nullable=False),
+        Column("transaction_ref", pl.Utf8),
+        Column("transaction_type_code", pl.Utf8, nullable=False, values=reference_codes("TransactionType")),
+        Column("transaction_date_text", pl.Utf8),
+        Column("transaction_date", pl.Date, nullable=False, min_value=date(1990, 1, 1), max_value=date(2040, 12, 31)),
+        Column("value", MONEY, nullable=False),
+        Column("value_text", pl.Utf8),
+        Column("currency", pl.Utf8, nullable=False, values=CURRENCIES),
+        Column("currency_is_default", pl.Boolean),
+        Column("value_date_text", pl.Utf8),
+        Column("value_date", pl.Date),
+        Column("humanitarian", pl.Boolean),
+        Column("description", pl.Utf8),
+        Column("provider_org_ref", pl.Utf8),
+        Column("provider_org_type", pl.Utf8),
+        Column("provider_org_name", pl.Utf8),
+        Column("provider_activity_id", pl.Utf8),
+        Column("receiver_org_ref", pl.Utf8),
+        Column("receiver_org_type", pl.Utf8),
+        Column("receiver_org_name", pl.Utf8),
+        Column("receiver_activity_id", pl.Utf8),
+        Column("flow_type_code", pl.Utf8),
+        Column("finance_type_code", pl.Utf8),
+        Column("aid_type_code", pl.Utf8),
+        Column("tied_status_code", pl.Utf8),
+        Column("disbursement_channel_code", pl.Utf8),
+    ),
+    "participating_orgs": (
+        Column("iati_identifier", pl.Utf8, nullable=False),
+        Column("position", pl.Int32),
+        Column("role_code", pl.Utf8, values=frozenset({"1", "2", "3", "4"})),
+        Column("org_ref", pl.Utf8),
+        Column("org_type", pl.Utf8),
+        Column("org_activity_id", pl.Utf8),
+        Column("crs_channel_code", pl.Utf8),
+        Column("org_name", pl.Utf8),
+    ),
+    "recipients": (
+        Column("iati_identifier", pl.Utf8, nullable=False),
+        Column("transaction_index", pl.Int32),  # null: activity level
+        Column("position", pl.Int32),
+        Column("recipient_kind", pl.Utf8, nullable=False, values=frozenset({"country", "region"})),  # country | region
+        Column("code", pl.Utf8, nullable=False),
+        Column("vocabulary", pl.Utf8),
+        Column("percentage", PERCENT, min_value=0, max_value=100),
+        Column("name", pl.Utf8),
+    ),
+    "sectors": (
+        Column("iati_identifier", pl.Utf8, nullable=False),
+        Column("transaction_index", pl.Int32),
+        Column("position", pl.Int32),
+        Column("vocabulary", pl.Utf8),
+        Column("code", pl.Utf8, nullable=False),
+        Column("percentage", PERCENT, min_value=0, max_value=100),
+        Column("name", pl.Utf8),
+    ),
+    "policy_markers": (
+        Column("iati_identifier", pl.Utf8, nullable=False),
+        Column("position", pl.Int32),
+        Column("vocabulary", pl.Utf8),
+        Column("code", pl.Utf8, nullable=False),
+        Column("significance", pl.Utf8),
+        Column("name", pl.Utf8),
+    ),
+    "tags": (
+        Column("iati_identifier", pl.Utf8, nullable=False),
+        Column("position", pl.Int32),
+        Column("vocabulary", pl.Utf8),
+        Column("code", pl.Utf8, nullable=False),
+        Column("name", pl.Utf8),
+    ),
 }
 PERCENT_TOLERANCE = Decimal("0.5")
 DAC_SECTOR_VOCABULARIES = ("1", "2")
@@ -563,6 +570,8 @@ def _require_activities_root(path: Path, origin: str) -> None:
 def frames(rows: Rows) -> dict[str, pl.DataFrame]:
     """One typed frame per table (``_source_row`` included; the other provenance columns are added later)."""
     return {
-        name: pl.DataFrame(rows.tables[name], schema={**schema, "_source_row": pl.Int64}, orient="row")
-        for name, schema in TABLES.items()
+        name: pl.DataFrame(
+            rows.tables[name], schema={**{c.name: c.dtype for c in columns}, "_source_row": pl.Int64}, orient="row"
+        )
+        for name, columns in TABLES.items()
     }

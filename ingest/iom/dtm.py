@@ -17,6 +17,8 @@ from collections.abc import Sequence
 import polars as pl
 import pycountry
 
+from ingest.common.columns import WORLD_POPULATION, Column, TableSchema
+from ingest.common.countries import known_iso3
 from ingest.common.http import HttpClient
 from ingest.common.settings import IomSettings
 from ingest.common.source import Dataset, FetchError, LandedFile, ParseError, RawFile, SourceContext
@@ -145,41 +147,58 @@ def _iso3_of_pcode(pcode: str | None) -> str | None:
     return country.alpha_3 if country else "?"
 
 
-DTM_SCHEMA: Schema = {
-    "admin_level": pl.Int8,
-    "record_id": pl.Int64,
-    "operation": pl.Utf8,
-    "admin0_name": pl.Utf8,
-    "admin0_pcode": pl.Utf8,
-    "admin1_name": pl.Utf8,
-    "admin1_pcode": pl.Utf8,
-    "admin2_name": pl.Utf8,
-    "admin2_pcode": pl.Utf8,
-    "idps": pl.Int64,
-    "reporting_date": pl.Utf8,  # cast to Date by _dates (cast_checked does not cast text to dates)
-    "round_number": pl.Int32,
-    "displacement_reason": pl.Utf8,
-    "number_males": pl.Int64,
-    "number_females": pl.Int64,
-    "origin_admin1_name": pl.Utf8,
-    "origin_admin1_pcode": pl.Utf8,
-    "assessment_type": pl.Utf8,
-    "operation_status": pl.Utf8,
-}
-DTM_KEY = (
-    "source_format",
-    "vintage",
-    "admin_level",
-    "operation",
-    "admin0_pcode",
-    "admin1_pcode",
-    "admin2_pcode",
-    "reporting_date",
-    "round_number",
-    "assessment_type",
-    "displacement_reason",
-    "origin_admin1_pcode",
+# The loaded table, column by column (provenance follows). ``read=False``: added by the parser. The
+# not-null, set, range and grain rules run as the GE suite before a load reaches the build.
+DTM_IDPS = TableSchema(
+    columns=(
+        Column(
+            "source_format",
+            pl.Utf8,
+            nullable=False,
+            values=frozenset({"dtm_api_v3", "dtm_api_v2", "hdx_global_csv", "hdx_hapi_csv"}),
+            read=False,
+        ),
+        Column("vintage", pl.Date, nullable=False, read=False),
+        Column("admin_level", pl.Int8, nullable=False, values=frozenset({0, 1, 2})),
+        Column("record_id", pl.Int64),
+        Column("operation", pl.Utf8, nullable=False),
+        Column("admin0_name", pl.Utf8),
+        Column("admin0_pcode", pl.Utf8, nullable=False, values=known_iso3()),
+        Column("admin1_name", pl.Utf8),
+        Column("admin1_pcode", pl.Utf8),
+        Column("admin2_name", pl.Utf8),
+        Column("admin2_pcode", pl.Utf8),
+        Column("idps", pl.Int64, nullable=False, min_value=0, max_value=WORLD_POPULATION),
+        Column("reporting_date", pl.Date, nullable=False),
+        Column("round_number", pl.Int32, nullable=False, min_value=0),
+        Column("displacement_reason", pl.Utf8),
+        Column("number_males", pl.Int64, min_value=0, max_value=WORLD_POPULATION),
+        Column("number_females", pl.Int64, min_value=0, max_value=WORLD_POPULATION),
+        Column("origin_admin1_name", pl.Utf8),
+        Column("origin_admin1_pcode", pl.Utf8),
+        Column("assessment_type", pl.Utf8, values=frozenset({"BA", "SA", "ETT"})),
+        Column("operation_status", pl.Utf8),
+        Column("admin1_pcode_iso3", pl.Utf8, read=False),
+        Column("admin2_pcode_iso3", pl.Utf8, read=False),
+    ),
+    key=(
+        "source_format",
+        "vintage",
+        "admin_level",
+        "operation",
+        "admin0_pcode",
+        "admin1_pcode",
+        "admin2_pcode",
+        "reporting_date",
+        "round_number",
+        "assessment_type",
+        "displacement_reason",
+        "origin_admin1_pcode",
+    ),
 )
+# What the format readers fill, as text for ``cast_checked`` (reporting_date is cast by ``dates``).
+DTM_SCHEMA: Schema = DTM_IDPS.cast_schema()
+DTM_KEY = DTM_IDPS.key
 # DTM API / HDX field -> our column
 DTM_FIELDS = {
     "id": "record_id",
@@ -322,17 +341,7 @@ def parse_dtm(files: Sequence[LandedFile]) -> pl.DataFrame:
     return frame.with_columns(
         pl.col("admin1_pcode").map_elements(_iso3_of_pcode, return_dtype=pl.Utf8).alias("admin1_pcode_iso3"),
         pl.col("admin2_pcode").map_elements(_iso3_of_pcode, return_dtype=pl.Utf8).alias("admin2_pcode_iso3"),
-    ).select(
-        "source_format",
-        "vintage",
-        *DTM_SCHEMA,
-        "admin1_pcode_iso3",
-        "admin2_pcode_iso3",
-        "_source_file",
-        "_source_row",
-        "_snapshot_sha256",
-        "_retrieved_at",
-    )
+    ).select(DTM_IDPS.names)
 
 
 DATASET = Dataset(
@@ -340,6 +349,6 @@ DATASET = Dataset(
     name="dtm_idps",
     fetch=fetch_dtm,
     parse=parse_dtm,
-    key=DTM_KEY,
+    schema=DTM_IDPS,
     description="DTM IDP figures (individuals present), admin 0/1/2, every operation, round and vintage.",
 )

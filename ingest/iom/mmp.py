@@ -371,6 +371,6 @@ DATASET = Dataset(
     name="missing_migrants",
     fetch=fetch_mmp,
     parse=parse_mmp,
-    key=MMP_KEY,
+    schema=MISSING_MIGRANTS,
     description="Missing Migrants Project incidents (dead, missing, route, country) from every download.",
 )

@@ -12,12 +12,25 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from ingest.common.columns import Column, TableSchema
 from ingest.common.countries import library_version, reference_rows
 from ingest.common.source import Dataset, LandedFile, RawFile, SourceContext
-from ingest.common.tabular import Schema, cast_checked, read_csv_text
+from ingest.common.tabular import cast_checked, read_csv_text
 
 SOURCE = "reference"
-COLUMNS = ("iso3", "iso2", "numeric", "name_en", "name_nl", "official_name_en", "is_pseudo_country")
+COUNTRIES = TableSchema(
+    columns=(
+        Column("iso3", pl.Utf8, nullable=False),
+        Column("iso2", pl.Utf8),
+        Column("numeric", pl.Utf8),
+        Column("name_en", pl.Utf8, nullable=False),
+        Column("name_nl", pl.Utf8),
+        Column("official_name_en", pl.Utf8),
+        Column("is_pseudo_country", pl.Boolean, nullable=False),
+    ),
+    key=("iso3",),
+)
+COLUMNS = tuple(c.name for c in COUNTRIES.columns)
 
 
 def _fetch(_context: SourceContext) -> list[RawFile]:
@@ -37,7 +50,7 @@ def _fetch(_context: SourceContext) -> list[RawFile]:
 
 
 def _parse(files: Sequence[LandedFile]) -> pl.DataFrame:
-    schema: Schema = {**dict.fromkeys(COLUMNS, pl.Utf8), "is_pseudo_country": pl.Boolean}
+    schema = COUNTRIES.cast_schema()
     return pl.concat(cast_checked(read_csv_text(landed, COLUMNS), schema, landed, first_row=2) for landed in files)
 
 
@@ -47,7 +60,7 @@ DATASETS = (
         name="countries",
         fetch=_fetch,
         parse=_parse,
-        key=("iso3",),
+        schema=COUNTRIES,
         description="ISO 3166-1 countries with English and Dutch names (pycountry), plus labelled pseudo-codes.",
         track_changes=False,
     ),

@@ -32,9 +32,12 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import polars as pl
 
+from ingest.common.columns import WORLD_POPULATION, Column, TableSchema
+from ingest.common.countries import known_iso3
 from ingest.common.http import HttpClient
 from ingest.common.settings import UnhcrSettings
 from ingest.common.source import (
@@ -52,39 +55,72 @@ log = logging.getLogger("maw.unhcr")
 
 SOURCE = "unhcr"
 
-IDENTITY: Schema = {
-    "year": pl.Int32,
-    "coo_name": pl.Utf8,
-    "coo": pl.Utf8,
-    "coo_iso": pl.Utf8,
-    "coa_name": pl.Utf8,
-    "coa": pl.Utf8,
-    "coa_iso": pl.Utf8,
-}
 IDENTITY_KEY = ("year", "coo", "coa")
+# flows names its pseudo-codes UKN (unknown) and STA (stateless) where the other tables use UNK and XXA.
+FLOWS_PSEUDO_ISO = frozenset({"UKN", "STA"})
+
+
+def identity_columns(
+    first_year: int = 1951,
+    *,
+    iso: frozenset[str] | None = None,
+    origin_iso: frozenset[str] | None = None,
+    origin_named: bool = True,
+) -> tuple[Column, ...]:
+    """Year, origin and asylum country (UNHCR code, ISO3 and name) that start every table but ``countries``."""
+    iso = iso or known_iso3()
+    return (
+        Column("year", pl.Int32, nullable=False, min_value=first_year, max_value=date.today().year),
+        Column("coo_name", pl.Utf8, nullable=not origin_named),
+        Column("coo", pl.Utf8, nullable=False),
+        Column("coo_iso", pl.Utf8, nullable=False, values=origin_iso or iso),
+        Column("coa_name", pl.Utf8, nullable=False),
+        Column("coa", pl.Utf8, nullable=False),
+        Column("coa_iso", pl.Utf8, nullable=False, values=iso),
+    )
+
+
+def counts(*names: str, nullable: bool = False) -> tuple[Column, ...]:
+    """Counts of people: never negative and never more people than there are in the world."""
+    return tuple(Column(name, pl.Int64, nullable=nullable, min_value=0, max_value=WORLD_POPULATION) for name in names)
+
+
+def codes(values: dict[str, frozenset[str]]) -> tuple[Column, ...]:
+    """Code columns of UNHCR's published code lists: a new code is a change a person must look at first."""
+    return tuple(Column(name, pl.Utf8, nullable=False, values=allowed) for name, allowed in values.items())
+
+
+PROCEDURE_TYPES = frozenset({"G", "U", "J"})
+APP_TYPES = frozenset({"N", "R", "A", "NA", "NR", "FA", "J", "SP", "RA", "V"})
+DEC_LEVELS = frozenset({"FI", "AR", "RA", "JR", "FA", "NA", "EO", "IN", "TA", "SP", "CA", "BL", "TP", "TR"})
+UNITS = frozenset({"P", "C"})
+POP_TYPES = frozenset({"REF", "ASY", "OIP", "IDP", "STA", "OOC", "HST", "RET", "RDP"})
+LOC_TYPES = frozenset({"U", "R", "V", "C"})
+ACC_TYPES = frozenset({"I", "P", "S", "C", "R", "U"})
 COUNTRY_COLUMNS = (
-    "iso_code",
-    "unhcr_code",
-    "name",
-    "unhcr_region",
-    "unsd_region",
-    "unsd_subregion",
-    "unsd_imregion",
+    Column("iso_code", pl.Utf8),
+    Column("unhcr_code", pl.Utf8, nullable=False),
+    Column("name", pl.Utf8, nullable=False),
+    Column("unhcr_region", pl.Utf8),
+    Column("unsd_region", pl.Utf8),
+    Column("unsd_subregion", pl.Utf8),
+    Column("unsd_imregion", pl.Utf8),
 )
 
 
 @dataclass(frozen=True)
 class Endpoint:
-    """How one UNHCR dataset is published: live endpoint (or none), mirror file(s) and typed columns."""
+    """How one UNHCR dataset is published: live endpoint (or none), mirror file(s) and its declared columns
+    (``identity`` then ``values``) with the grain ``key``."""
 
     name: str
     endpoint: str | None
     mirror_files: tuple[str, ...]
-    values: Schema
+    values: tuple[Column, ...]
     key: tuple[str, ...]
     description: str
     extra_params: tuple[tuple[str, str], ...] = ()
-    identity: bool = True
+    identity: tuple[Column, ...] = identity_columns()
     # Where the API names a column differently from the bulk file: (bulk column, API field or None).
     live_fields: tuple[tuple[str, str | None], ...] = ()
 
@@ -92,8 +128,13 @@ class Endpoint:
         return dict(self.live_fields).get(column, column)
 
     @property
+    def table_schema(self) -> TableSchema:
+        return TableSchema(columns=(*self.identity, *self.values), key=self.key)
+
+    @property
     def schema(self) -> Schema:
-        return {**IDENTITY, **self.values} if self.identity else dict(self.values)
+        """The columns as ``cast_checked`` wants them."""
+        return self.table_schema.cast_schema()
 
 
 def fetch_pages(
@@ -283,10 +324,6 @@ def _parser(spec: Endpoint):
     return parse
 
 
-def _counts(*columns: str) -> Schema:
-    return dict.fromkeys(columns, pl.Int64)
-
-
 POPULATION_COUNTS = (
     "refugees",
     "asylum_seekers",
@@ -307,7 +344,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         name="population",
         endpoint="population",
         mirror_files=("population.csv.gz",),
-        values=_counts(*POPULATION_COUNTS),
+        # oip is empty in the first ~100k rows of the bulk file: the one nullable count
+        values=tuple(column for name in POPULATION_COUNTS for column in counts(name, nullable=name == "oip")),
         key=IDENTITY_KEY,
         description="Year-end stocks by origin x asylum: refugees, asylum seekers, OIP, IDPs, stateless, others.",
     ),
@@ -315,14 +353,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         name="asylum-applications",
         endpoint="asylum-applications",
         mirror_files=("asylum_applications.csv.gz",),
-        values={
-            "procedure_type": pl.Utf8,
-            "app_type": pl.Utf8,
-            "dec_level": pl.Utf8,
-            "app_pc": pl.Utf8,
-            **_counts("applied"),
-        },
+        values=(
+            *codes({"procedure_type": PROCEDURE_TYPES, "app_type": APP_TYPES, "dec_level": DEC_LEVELS}),
+            *codes({"app_pc": UNITS}),
+            *counts("applied"),
+        ),
         key=(*IDENTITY_KEY, "procedure_type", "app_type", "dec_level", "app_pc"),
+        identity=identity_columns(2000),
         description="Asylum applications lodged during the year by origin x asylum, procedure, stage and "
         "unit (persons or cases, never added together).",
     ),
@@ -330,13 +367,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         name="asylum-decisions",
         endpoint="asylum-decisions",
         mirror_files=("asylum_decisions.csv.gz",),
-        values={
-            "procedure_type": pl.Utf8,
-            "dec_level": pl.Utf8,
-            "dec_pc": pl.Utf8,
-            **_counts("dec_recognized", "dec_other", "dec_rejected", "dec_closed", "dec_total"),
-        },
+        values=(
+            *codes({"procedure_type": PROCEDURE_TYPES, "dec_level": DEC_LEVELS, "dec_pc": UNITS}),
+            *counts("dec_recognized", "dec_other", "dec_rejected", "dec_closed", "dec_total"),
+        ),
         key=(*IDENTITY_KEY, "procedure_type", "dec_level", "dec_pc"),
+        identity=identity_columns(2000),
         description="Asylum decisions taken during the year by origin x asylum, procedure, level and unit: "
         "recognised, complementary protection, rejected, otherwise closed, total.",
     ),
@@ -344,7 +380,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         name="solutions",
         endpoint="solutions",
         mirror_files=("solutions.csv.gz",),
-        values=_counts("returned_refugees", "resettlement", "naturalisation", "returned_idps"),
+        values=counts("returned_refugees", "resettlement", "naturalisation", "returned_idps", nullable=True),
         key=IDENTITY_KEY,
         description="Durable solutions during the year: refugee returns (by country returned from), "
         "resettlement arrivals and naturalisations (by receiving country), IDP returns; NULL = n/a.",
@@ -353,14 +389,14 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         name="demographics",
         endpoint="demographics",
         mirror_files=("demographics_2001_2024.csv.gz", "demographics.csv.gz"),
-        values={
-            "pop_type": pl.Utf8,
-            "location": pl.Utf8,
-            "loc_type": pl.Utf8,
-            "acc_type": pl.Utf8,
-            **_counts(*DEMOGRAPHIC_BANDS, "total"),
-        },
+        values=(
+            *codes({"pop_type": POP_TYPES}),
+            Column("location", pl.Utf8, nullable=False),
+            *codes({"loc_type": LOC_TYPES, "acc_type": ACC_TYPES}),
+            *counts(*DEMOGRAPHIC_BANDS, "total"),
+        ),
         key=(*IDENTITY_KEY, "pop_type", "location", "loc_type", "acc_type"),
+        identity=identity_columns(2001),
         description="Year-end stocks by sex and age band, population type and sub-national location "
         "(2001-2024 and 2025 bulk files concatenated; they do not overlap).",
         extra_params=(
@@ -374,8 +410,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         name="idmc",
         endpoint="idmc",
         mirror_files=("idmc.csv.gz",),
-        values=_counts("total"),
+        values=counts("total"),
         key=IDENTITY_KEY,
+        identity=identity_columns(1990),
         description="IDMC's stock of people internally displaced by conflict and violence (the IDP term of "
         "UNHCR's forcibly-displaced headline); 1990-2008 as one world row per year.",
     ),
@@ -383,16 +420,18 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         name="unrwa",
         endpoint="unrwa",
         mirror_files=("unrwa.csv.gz",),
-        values=_counts("total"),
+        values=counts("total"),
         key=IDENTITY_KEY,
+        identity=identity_columns(origin_iso=frozenset({"PSE"})),
         description="Palestine refugees registered with UNRWA, by host area.",
     ),
     Endpoint(
         name="flows",
         endpoint=None,
         mirror_files=("flows.csv.gz",),
-        values=_counts("refugees", "asylum_seekers", "refugee_like", "oip"),
+        values=counts("refugees", "asylum_seekers", "refugee_like", "oip", nullable=True),
         key=IDENTITY_KEY,
+        identity=identity_columns(iso=known_iso3() | FLOWS_PSEUDO_ISO, origin_named=False),
         description="Newly displaced across borders during the year (UNHCR's flow spreadsheet). Bulk mirror "
         "only: there is no API endpoint, a live refresh keeps the published table.",
     ),
@@ -400,10 +439,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         name="countries",
         endpoint="countries",
         mirror_files=("countries.csv.gz",),
-        values=dict.fromkeys(COUNTRY_COLUMNS, pl.Utf8),
+        values=COUNTRY_COLUMNS,
         key=("unhcr_code",),
         description="UNHCR's country code list: UNHCR code, ISO3, name, UNHCR bureau and UN M49 regions.",
-        identity=False,
+        identity=(),
         live_fields=(
             ("iso_code", "iso"),
             ("unhcr_code", "code"),
@@ -422,7 +461,7 @@ def _dataset(spec: Endpoint) -> Dataset:
         name=spec.name,
         fetch=_fetcher(spec),
         parse=_parser(spec),
-        key=spec.key,
+        schema=spec.table_schema,
         description=spec.description,
     )
 
