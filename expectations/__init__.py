@@ -153,7 +153,9 @@ def _comparable(bound: Any) -> Any:
 
 def basic_expectations(schema: TableSchema) -> list[Expectation]:
     """What a column declaration says, as expectations: every column there, not-null, allowed values and
-    ranges, and a unique grain (see ``ingest/common/columns.py``)."""
+    ranges, and a unique grain (see ``ingest/common/columns.py``). They block a bad load before the build;
+    the staging models test grain and not-null again after their SQL renames and casts, so a change to the
+    SQL cannot break what the load guaranteed (the same note heads each dbt source YAML)."""
     return [
         *columns_exist(*(c.name for c in schema.columns)),
         *not_null(*schema.not_null()),
