@@ -65,7 +65,7 @@ def test_a_first_load_has_nothing_to_compare_with() -> None:
 
 def test_a_count_above_the_world_population_is_refused_naming_row_and_field(tmp_path: Path) -> None:
     from expectations.runner import validate
-    from expectations.unhcr import SUITES
+    from warehouse.loads import suite_for
 
     mirror = tmp_path / "population.csv.gz"
     shutil.copy(DEMO_MIRROR / "unhcr" / "population.csv.gz", mirror)
@@ -78,7 +78,7 @@ def test_a_count_above_the_world_population_is_refused_naming_row_and_field(tmp_
     landed = land(tmp_path / "raw", "unhcr", "population", [RawFile(mirror.read_bytes(), str(mirror), "csv.gz")])
     frame = POPULATION.parse(landed.files)
     assert frame.filter(pl.col("refugees") == 9 * 10**18).height == 1
-    report = validate(frame, "unhcr.population", SUITES["population"])
+    report = validate(frame, "unhcr.population", suite_for(POPULATION))
     assert not report.success
     failures = report.describe_failures()
     assert "row 6" in failures and "'refugees'" in failures and "9000000000000000000" in failures

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ingest.common.columns import Column, TableSchema
 from ingest.common.source import Dataset
 from warehouse import WarehousePaths, meta
 from warehouse.loads import record_changes
@@ -23,7 +24,15 @@ def _dataset() -> Dataset:
         name="names",
         fetch=lambda _: [],
         parse=lambda _: pl.DataFrame(),
-        key=KEY,
+        schema=TableSchema(
+            columns=(
+                Column("column", pl.Utf8),
+                Column("year", pl.Int64),
+                Column("order", pl.Int64),
+                Column('note "x"', pl.Utf8),
+            ),
+            key=KEY,
+        ),
         description="columns with reserved and quoted names",
     )
 
