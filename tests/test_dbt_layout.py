@@ -7,8 +7,14 @@ import pytest
 import yaml
 
 MODELS = Path(__file__).resolve().parent.parent / "dbt_project" / "models"
+MACROS = MODELS.parent / "macros"
 SQL = sorted(MODELS.rglob("*.sql"))
 GRAIN_TESTS = {"unique", "unique_combination"}
+MARTS = {p.stem for p in SQL if p.relative_to(MODELS).parts[0] == "marts"}
+# A recode maps published values to others (UKN -> UNK, XXX -> UNK, a default for a missing value): case,
+# coalesce, if/iif, replace, regexp_replace, translate. Staging renames and casts only; reading a source's own
+# spelling of "no value" as null (nullif) is a cast and allowed.
+RECODE = re.compile(r"\bcase\b|\b(?:coalesce|iif|if|replace|regexp_replace|translate)\s*\(", re.IGNORECASE)
 
 
 def _properties(sql: Path) -> dict:
@@ -45,6 +51,47 @@ def test_staging_reads_one_source_and_nothing_else_reads_sources(sql: Path) -> N
         assert len(sources) == 1 and not refs, f"{sql.stem}: a staging model reads exactly one source, no models"
     else:
         assert not sources, f"{sql.stem} reads a source directly; only staging models do"
+
+
+def _layer(sql: Path) -> str:
+    return sql.relative_to(MODELS).parts[0]
+
+
+def _code(text: str) -> str:
+    """SQL without its comments (``--`` lines, Jinja comments), so a comment may name what the code may not do."""
+    return re.sub(r"--[^\n]*", "", re.sub(r"\{#.*?#\}", "", text, flags=re.DOTALL))
+
+
+def _macros() -> dict[str, str]:
+    """Every macro's body by name."""
+    pattern = re.compile(r"\{%-?\s*macro\s+(\w+)\(.*?%\}(.*?)\{%-?\s*endmacro", re.DOTALL)
+    return {name: body for path in MACROS.glob("*.sql") for name, body in pattern.findall(path.read_text())}
+
+
+@pytest.mark.parametrize("sql", [p for p in SQL if _layer(p) == "intermediate"], ids=lambda p: p.stem)
+def test_intermediate_reads_no_mart(sql: Path) -> None:
+    refs = set(re.findall(r"\bref\(\s*['\"](\w+)['\"]\s*\)", sql.read_text()))
+    marts = sorted(refs & MARTS)
+    assert not marts, f"{sql.stem} reads the marts {marts}; intermediate reads only staging and intermediate"
+
+
+@pytest.mark.parametrize("sql", [p for p in SQL if _layer(p) == "staging"], ids=lambda p: p.stem)
+def test_staging_only_renames_and_casts(sql: Path) -> None:
+    """No recode in a staging model, nor in a macro it calls: recodes belong to intermediate."""
+    macros = _macros()
+    code = _code(sql.read_text())
+    called = [name for name in re.findall(r"\{\{-?\s*(\w+)\(", code) if name in macros]
+    for name in called:
+        code += _code(macros[name])
+    found = sorted({m.group(0).strip("( ").lower() for m in RECODE.finditer(code)})
+    assert not found, f"{sql.stem} recodes values ({', '.join(found)}); move that to an intermediate model"
+
+
+def test_the_layout_rules_catch_a_recode_and_a_mart_read() -> None:
+    assert RECODE.search("select case coo_iso when 'UKN' then 'UNK' else coo_iso end as origin_iso3")
+    assert RECODE.search("select coalesce (a, 'x') as a")
+    assert not RECODE.search(_code("select nullif(a, '') as a, cased, coalesced -- case when\n"))
+    assert {"country_year", "world_year", "programme_commitments", "dim_year"} <= MARTS
 
 
 def test_the_layout_rules_see_every_layer() -> None:

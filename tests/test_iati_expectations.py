@@ -1,20 +1,26 @@
 """The IATI suites block bad loads: duplicate identifiers in a file, unknown transaction types and currencies,
-unparseable dates, percentages that do not sum to 100 unless flagged."""
+unparseable dates. Percentage sums off 100 unless flagged fail the dbt gate that holds that rule since the sums
+are derived in dbt (the value_between tests of int_iati__activity_percentages; expectations/iati.py says why)."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 
 from ingest import registry
 from ingest.common.source import LandedFile
 from ingest.iati.activities import _parse_snapshot
-from tests.conftest import DEMO_MIRROR, run_maw
+from tests.conftest import DEMO_MIRROR, REPO, run_maw
 from warehouse.loads import suite_for
 
 DEMO_FILES = sorted((DEMO_MIRROR / "iati").glob("minbuza_nl/*.xml")) + sorted(
@@ -64,28 +70,76 @@ CASES = [
     ("transactions", _set("transaction_date", None), "transaction_date"),
     ("transactions", _set("value_date", None), "value_date"),
     ("activities", lambda f: pl.concat([f, f.head(1)]), "source_dataset,iati_identifier"),
-    ("activities", _set("recipient_percentage_sum", 80.0), "recipient_percentage_sum"),
-    ("activities", _set("sector_percentage_sum", 150.0), "sector_percentage_sum"),
 ]
 
 
 @pytest.mark.parametrize(("table", "damage", "column"), CASES, ids=[f"{c[0]}-{c[2]}" for c in CASES])
 def test_a_damaged_table_fails_its_suite_and_names_the_row(tables, table, damage, column) -> None:
     frame = damage(tables[table])
-    if "percentage_sum" in column:
-        frame = frame.with_columns(pl.col(column).cast(pl.Float64))
     report = _validate(table, frame)
     failed = [r for r in report.results if not r.success]
     assert [r.column for r in failed] == [column]
     assert failed[0].failures and failed[0].failures[0].file and failed[0].failures[0].row
 
 
-def test_flagged_percentages_pass(tables) -> None:
-    frame = _set("percentage_issue", "recipient countries/regions: percentages sum to 80")(tables["activities"])
-    frame = _set("recipient_percentage_sum", 80.0)(
-        frame.with_columns(pl.col("recipient_percentage_sum").cast(pl.Float64))
+def test_the_activities_table_holds_no_derived_percentage_sums(tables) -> None:
+    assert not {c for c in tables["activities"].columns if "percentage" in c}
+    suite = suite_for(registry.dataset("iati", "activities"))
+    assert not {e.kwargs.get("column") for e in suite} & {"recipient_percentage_sum", "percentage_issue"}
+
+
+PERCENTAGES = "int_iati__activity_percentages"
+# source_dataset, iati_identifier, recipient sum, sector sum, percentage_issue
+GATE_ROWS = [
+    ("f", "OK", 100, 99.5, None),
+    ("f", "FLAGGED", 80, 150, "recipient countries/regions: percentages sum to 80, not 100; shares normalised"),
+    ("f", "RECIPIENTS_OFF", 80, None, None),
+    ("f", "SECTORS_OFF", None, 150, None),
+]
+
+
+def test_percentage_sums_off_100_fail_the_dbt_gate_unless_flagged(tmp_path: Path) -> None:
+    """The gate is dbt's: its tests of the model, run on a stand-in for it with two unflagged sums off 100 (and
+    one flagged), fail exactly for the two sums, once each."""
+    database = tmp_path / "gate.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema intermediate")
+        con.execute(
+            f"""create table intermediate.{PERCENTAGES} (source_dataset varchar, iati_identifier varchar,
+                recipient_percentage_sum decimal(12, 6), sector_percentage_sum decimal(12, 6),
+                percentage_issue varchar)"""
+        )
+        con.executemany(f"insert into intermediate.{PERCENTAGES} values (?, ?, ?, ?, ?)", GATE_ROWS)
+    target = tmp_path / "target"
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "test",
+            "--select",
+            PERCENTAGES,
+            "--exclude-resource-type",
+            "unit_test",
+            "--profiles-dir",
+            ".",
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(tmp_path / "logs"),
+        ],
+        cwd=REPO / "dbt_project",
+        env={**os.environ, "MAW_BUILD_DB": str(database)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
-    assert _validate("activities", frame).success
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    failed = {r["unique_id"].split(".")[2]: r["failures"] for r in results if r["status"] != "pass"}
+    assert result.returncode != 0 and len(results) >= 4, result.stdout
+    assert failed == {
+        f"value_between_{PERCENTAGES}_recipient_percentage_sum__100_5__99_5": 1,
+        f"value_between_{PERCENTAGES}_sector_percentage_sum__100_5__99_5": 1,
+    }, result.stdout
 
 
 def test_an_unknown_currency_in_the_mirror_blocks_the_refresh(demo_warehouse: Path, mirror_copy, tmp_path) -> None:

@@ -62,18 +62,22 @@ def test_values_titles_and_defaults_are_read_as_published(tmp_path: Path) -> Non
     activity = tables["activities"].row(0, named=True)
     transaction = tables["transactions"].row(0, named=True)
     assert (activity["title"], activity["title_nl"], activity["title_en"]) == ("Testtitel", "Testtitel", "Test title")
-    assert activity["percentage_issue"] is None and activity["recipient_percentage_sum"] == Decimal(100)
+    assert tables["recipients"]["percentage"].to_list() == [Decimal(70), Decimal(30)]
     assert transaction["value"] == Decimal("-1234.565")
     assert (transaction["currency"], transaction["currency_is_default"]) == ("EUR", True)
     assert str(transaction["value_date"]) == "2021-01-05"
     assert transaction["_source_row"] == 10  # the line of <transaction>
 
 
-def test_percentages_that_do_not_sum_to_100_are_flagged(tmp_path: Path) -> None:
+def test_percentages_that_do_not_sum_to_100_are_kept_as_published_and_not_added_up(tmp_path: Path) -> None:
+    """The parser reads and casts: the sums and the issue are derived in dbt (int_iati__activity_percentages,
+    whose unit test asserts "percentages sum to 80, not 100; shares normalised" for 50 + 30)."""
     path = _write(tmp_path, ACTIVITY.format(pct="50", date="2021-01-04", value="10"))
-    activity = frames(parse_file(path, "test.xml"))["activities"].row(0, named=True)
-    assert activity["recipient_percentage_sum"] == Decimal(80)
-    assert "sum to 80" in activity["percentage_issue"]
+    tables = frames(parse_file(path, "test.xml"))
+    recipients = tables["recipients"]
+    assert recipients["percentage"].to_list() == [Decimal(50), Decimal(30)]
+    assert recipients["transaction_index"].to_list() == [None, None]
+    assert not {c for c in tables["activities"].columns if "percentage" in c}
 
 
 def test_truncated_xml_fails_with_file_and_line(tmp_path: Path) -> None:

@@ -86,7 +86,7 @@ def test_real_codes_are_kept_as_published_both_systems(real_frames):
     assert set(population["coo_iso"]) >= {"UNK", "XXA", "TIB"}
     assert "AB9" in set(real_frames["idmc"]["coo_iso"])
     flows_iso = set(real_frames["flows"]["coo_iso"])
-    assert {"UKN", "STA"} <= flows_iso and not {"UNK", "XXA"} & flows_iso  # normalised only in staging
+    assert {"UKN", "STA"} <= flows_iso and not {"UNK", "XXA"} & flows_iso  # aligned only in intermediate
     assert real_frames["countries"].filter(pl.col("unhcr_code") == "UKN")["iso_code"].to_list() == ["XXX"]
 
 

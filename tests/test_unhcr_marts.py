@@ -173,13 +173,18 @@ def test_pseudo_countries_are_kept_and_labelled(shared_warehouse):
 
 
 @pytest.mark.shared
-def test_flows_pseudo_codes_are_aligned_in_staging_with_originals_kept(shared_warehouse):
+def test_flows_pseudo_codes_are_aligned_in_intermediate_with_originals_kept(shared_warehouse):
     rows = query(
         published(shared_warehouse),
-        """select origin_iso3_source, origin_iso3, count(*) from staging.stg_unhcr__flows
+        """select origin_iso3_source, origin_iso3, count(*) from intermediate.int_unhcr__flows
            where origin_iso3_source in ('UKN', 'STA') group by all order by 1""",
     )
     assert [(a, b) for a, b, _ in rows] == [("STA", "XXA"), ("UKN", "UNK")]
+    staged = query(
+        published(shared_warehouse),
+        "select distinct origin_iso3_source from staging.stg_unhcr__flows where origin_iso3_source in ('UKN', 'STA')",
+    )
+    assert sorted(staged) == [("STA",), ("UKN",)]  # staging keeps the published codes
 
 
 @pytest.mark.shared

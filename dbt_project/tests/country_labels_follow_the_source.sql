@@ -6,6 +6,6 @@ where
     l.source like 'UNHCR%'
     and not exists (
         select 1
-        from {{ ref('stg_unhcr__countries') }} as c
+        from {{ ref('int_unhcr__countries') }} as c
         where c.iso3 = l.iso3 and trim(c.name) = l.label_en
     )

@@ -3,8 +3,9 @@
 One Datastore document is one transaction plus every field of its parent activity (``API.md`` A.5).
 The documents are mapped to the same rows as the XML parser produces, so everything downstream is shared.
 Repeated activity elements arrive as parallel arrays; they are paired by position only when the arrays
-have equal length (otherwise the pairing is unknowable: percentages are dropped and the activity flagged,
-and org refs are left empty rather than guessed).
+have equal length (otherwise the pairing is unknowable: percentages are left empty, with a warning in the
+log, and org refs are left empty rather than guessed). Nothing is added up here: the percentage sums and
+their issues are derived in dbt (``int_iati__activity_percentages``), the same way as for the XML.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from ingest.common.http import HttpClient
 from ingest.common.source import FetchError, LandedFile, ParseError, RawFile
-from ingest.iati.xml import Rows, _percentage_issue, _percentage_sum, boolean, iso_date
+from ingest.iati.xml import Rows, boolean, iso_date
 
 log = logging.getLogger("maw.iati")
 
@@ -193,9 +194,9 @@ def _activity(rows: Rows, doc: dict, identifier: str, origin: str, number: int) 
     """The activity-level rows of the first document of an activity (every document repeats them)."""
     _narrative_rows(rows, doc, identifier, number)
     _participating_org_rows(rows, doc, identifier, number)
-    recipient_parts, recipient_issues = _recipient_rows(rows, doc, identifier, origin, number)
-    sector_parts, sector_issues = _sector_rows(rows, doc, identifier, origin, number)
-    _activity_row(rows, doc, identifier, number, recipient_parts, sector_parts, [*recipient_issues, *sector_issues])
+    _recipient_rows(rows, doc, identifier, origin, number)
+    _sector_rows(rows, doc, identifier, origin, number)
+    _activity_row(rows, doc, identifier, number)
 
 
 def _narrative_rows(rows: Rows, doc: dict, identifier: str, number: int) -> None:
@@ -232,12 +233,18 @@ def _participating_org_rows(rows: Rows, doc: dict, identifier: str, number: int)
         )
 
 
-def _recipient_rows(
-    rows: Rows, doc: dict, identifier: str, origin: str, number: int
-) -> tuple[list[Decimal | None], list[str | None]]:
-    """Recipient countries, then regions, from the parallel Datastore arrays; percentages and issues."""
-    issues: list[str | None] = []
-    recipient_parts: list[Decimal | None] = []
+def _unpaired(what: str, identifier: str, origin: str, number: int) -> None:
+    log.warning(
+        "%s, document %d, %s: %s percentages cannot be paired with codes in the Datastore arrays; left empty",
+        origin,
+        number,
+        identifier,
+        what,
+    )
+
+
+def _recipient_rows(rows: Rows, doc: dict, identifier: str, origin: str, number: int) -> None:
+    """Recipient countries, then regions, from the parallel Datastore arrays."""
     position = 0
     countries, country_pcts = _list(doc.get("recipient_country_code")), _list(doc.get("recipient_country_percentage"))
     regions = _list(doc.get("recipient_region_code"))
@@ -251,11 +258,10 @@ def _recipient_rows(
     ):
         usable = len(pcts) == len(codes)
         if pcts and not usable:
-            issues.append(f"recipient {kind} percentages cannot be paired with codes in the Datastore arrays")
+            _unpaired(f"recipient {kind}", identifier, origin, number)
         for index, code in enumerate(codes):
             position += 1
             percentage = _decimal(pcts[index], origin, number, f"recipient_{kind}_percentage") if usable else None
-            recipient_parts.append(percentage)
             rows.add(
                 "recipients",
                 number,
@@ -270,27 +276,21 @@ def _recipient_rows(
                 percentage=percentage,
                 name=None,
             )
-    return recipient_parts, issues
 
 
-def _sector_rows(
-    rows: Rows, doc: dict, identifier: str, origin: str, number: int
-) -> tuple[dict[str, list[Decimal | None]], list[str | None]]:
-    """Sectors from the parallel Datastore arrays; percentages per vocabulary and issues."""
-    issues: list[str | None] = []
+def _sector_rows(rows: Rows, doc: dict, identifier: str, origin: str, number: int) -> None:
+    """Sectors from the parallel Datastore arrays."""
     codes, vocabs, pcts = (
         _list(doc.get("sector_code")),
         _list(doc.get("sector_vocabulary")),
         _list(doc.get("sector_percentage")),
     )
-    sector_parts: dict[str, list[Decimal | None]] = {}
     usable = _paired(codes, pcts) and len(pcts) in (0, len(codes))
     if pcts and not usable:
-        issues.append("sector percentages cannot be paired with codes in the Datastore arrays")
+        _unpaired("sector", identifier, origin, number)
     for index, code in enumerate(codes):
         vocabulary = (_str(vocabs[index]) if len(vocabs) == len(codes) else None) or "1"
         percentage = _decimal(pcts[index], origin, number, "sector_percentage") if usable and pcts else None
-        sector_parts.setdefault(vocabulary, []).append(percentage)
         rows.add(
             "sectors",
             number,
@@ -302,23 +302,9 @@ def _sector_rows(
             percentage=percentage,
             name=None,
         )
-    return sector_parts, issues
 
 
-def _activity_row(
-    rows: Rows,
-    doc: dict,
-    identifier: str,
-    number: int,
-    recipient_parts: list[Decimal | None],
-    sector_parts: dict[str, list[Decimal | None]],
-    issues: list[str | None],
-) -> None:
-    dac = next((v for v in ("1", "2") if v in sector_parts), None)
-    issues += [
-        _percentage_issue("recipient countries/regions", recipient_parts),
-        _percentage_issue(f"sectors (vocabulary {dac})", sector_parts.get(dac, [])),
-    ]
+def _activity_row(rows: Rows, doc: dict, identifier: str, number: int) -> None:
     rows.add(
         "activities",
         number,
@@ -347,9 +333,6 @@ def _activity_row(
         default_finance_type_code=None,
         default_aid_type_code=None,
         default_tied_status_code=None,
-        recipient_percentage_sum=_percentage_sum(recipient_parts),
-        sector_percentage_sum=_percentage_sum(sector_parts.get(dac, [])),
-        percentage_issue="; ".join(i for i in issues if i) or None,
     )
 
 

@@ -65,9 +65,6 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("default_finance_type_code", pl.Utf8),
         Column("default_aid_type_code", pl.Utf8),
         Column("default_tied_status_code", pl.Utf8),
-        Column("recipient_percentage_sum", PERCENT),
-        Column("sector_percentage_sum", PERCENT),
-        Column("percentage_issue", pl.Utf8),
     ),
     "narratives": (
         Column("iati_identifier", pl.Utf8, nullable=False),
@@ -152,8 +149,6 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("name", pl.Utf8),
     ),
 }
-PERCENT_TOLERANCE = Decimal("0.5")
-DAC_SECTOR_VOCABULARIES = ("1", "2")
 
 
 @dataclass
@@ -232,26 +227,6 @@ def boolean(value: str | None) -> bool | None:
     return value.strip().lower() in {"1", "true"}
 
 
-def _percentage_sum(parts: list[Decimal | None]) -> Decimal | None:
-    given = [p for p in parts if p is not None]
-    return sum(given, Decimal(0)) if given else None
-
-
-def _percentage_issue(label: str, parts: list[Decimal | None]) -> str | None:
-    """Why a set of activity-level percentages cannot be used as published, or None when it can."""
-    if not parts:
-        return None
-    given = [p for p in parts if p is not None]
-    if not given:
-        return None if len(parts) == 1 else f"{label}: no percentages, split evenly"
-    total = sum(given, Decimal(0))
-    if len(given) < len(parts):
-        return f"{label}: {len(parts) - len(given)} of {len(parts)} without percentage (given sum {total})"
-    if abs(total - 100) > PERCENT_TOLERANCE:
-        return f"{label}: percentages sum to {total}, not 100; shares normalised"
-    return None
-
-
 def parse_activity(element: etree._Element, origin: str, version: str) -> Rows:
     """All rows of one ``<iati-activity>`` element."""
     rows = Rows()
@@ -264,12 +239,12 @@ def parse_activity(element: etree._Element, origin: str, version: str) -> Rows:
     reporting_ref = attr(element.find("reporting-org"), "ref")
     _narrative_rows(rows, element, identifier, default_lang)
     _participating_org_rows(rows, element, identifier)
-    recipient_parts = _recipient_rows(rows, element, identifier, None, origin)
-    sector_parts = _sector_rows(rows, element, identifier, None, origin)
+    _recipient_rows(rows, element, identifier, None, origin)
+    _sector_rows(rows, element, identifier, None, origin)
     _marker_and_tag_rows(rows, element, identifier)
     for index, node in enumerate(element.findall("transaction"), start=1):
         _transaction(rows, node, index, identifier, reporting_ref, attr(element, "default-currency"), origin)
-    _activity_row(rows, element, identifier, version, default_lang, recipient_parts, sector_parts)
+    _activity_row(rows, element, identifier, version, default_lang)
     return rows
 
 
@@ -319,15 +294,12 @@ def _percentage(node: etree._Element, tag: str, transaction_index: int | None, o
 
 def _recipient_rows(
     rows: Rows, parent: etree._Element, identifier: str, transaction_index: int | None, origin: str
-) -> list[Decimal | None]:
-    """Recipient countries, then regions, of an activity or one transaction; returns the percentages."""
-    parts: list[Decimal | None] = []
+) -> None:
+    """Recipient countries, then regions, of an activity or one transaction, percentages as published."""
     position = 0
     for kind, tag in (("country", "recipient-country"), ("region", "recipient-region")):
         for node in parent.findall(tag):
             position += 1
-            percentage = _percentage(node, tag, transaction_index, origin)
-            parts.append(percentage)
             rows.add(
                 "recipients",
                 node.sourceline,
@@ -337,33 +309,27 @@ def _recipient_rows(
                 recipient_kind=kind,
                 code=attr(node, "code"),
                 vocabulary=(attr(node, "vocabulary") or "1") if kind == "region" else None,
-                percentage=percentage,
+                percentage=_percentage(node, tag, transaction_index, origin),
                 name=narrative(node),
             )
-    return parts
 
 
 def _sector_rows(
     rows: Rows, parent: etree._Element, identifier: str, transaction_index: int | None, origin: str
-) -> dict[str, list[Decimal | None]]:
-    """Sectors of an activity or one transaction; returns the percentages per vocabulary."""
-    parts: dict[str, list[Decimal | None]] = {}
+) -> None:
+    """Sectors of an activity or one transaction, every vocabulary, percentages as published."""
     for position, node in enumerate(parent.findall("sector"), start=1):
-        vocabulary = attr(node, "vocabulary") or "1"
-        percentage = _percentage(node, "sector", transaction_index, origin)
-        parts.setdefault(vocabulary, []).append(percentage)
         rows.add(
             "sectors",
             node.sourceline,
             iati_identifier=identifier,
             transaction_index=transaction_index,
             position=position,
-            vocabulary=vocabulary,
+            vocabulary=attr(node, "vocabulary") or "1",
             code=attr(node, "code"),
-            percentage=percentage,
+            percentage=_percentage(node, "sector", transaction_index, origin),
             name=narrative(node),
         )
-    return parts
 
 
 def _marker_and_tag_rows(rows: Rows, element: etree._Element, identifier: str) -> None:
@@ -390,24 +356,11 @@ def _marker_and_tag_rows(rows: Rows, element: etree._Element, identifier: str) -
         )
 
 
-def _activity_row(
-    rows: Rows,
-    element: etree._Element,
-    identifier: str,
-    version: str,
-    default_lang: str | None,
-    recipient_parts: list[Decimal | None],
-    sector_parts: dict[str, list[Decimal | None]],
-) -> None:
-    """The activity itself, with the percentage sums of its recipients and its DAC sectors."""
+def _activity_row(rows: Rows, element: etree._Element, identifier: str, version: str, default_lang: str | None) -> None:
+    """The activity itself. Its percentage sums are no part of it: int_iati__activity_percentages adds up the
+    recipient and sector rows."""
     reporting, title = element.find("reporting-org"), element.find("title")
     dates = {attr(d, "type"): iso_date(attr(d, "iso-date")) for d in element.findall("activity-date")}
-    dac_vocabulary = next((v for v in DAC_SECTOR_VOCABULARIES if v in sector_parts), None)
-    dac_parts = sector_parts.get(dac_vocabulary, []) if dac_vocabulary else []
-    issues = [
-        _percentage_issue("recipient countries/regions", recipient_parts),
-        _percentage_issue(f"sectors (vocabulary {dac_vocabulary})", dac_parts),
-    ]
 
     def description(lang: str) -> str | None:
         found = [narrative(d, lang, default_lang) for d in element.findall("description")]
@@ -441,9 +394,6 @@ def _activity_row(
         default_finance_type_code=attr(element.find("default-finance-type"), "code"),
         default_aid_type_code=attr(element.find("default-aid-type"), "code"),
         default_tied_status_code=attr(element.find("default-tied-status"), "code"),
-        recipient_percentage_sum=_percentage_sum(recipient_parts),
-        sector_percentage_sum=_percentage_sum(dac_parts),
-        percentage_issue="; ".join(i for i in issues if i) or None,
     )
 
 

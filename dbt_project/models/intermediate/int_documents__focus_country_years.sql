@@ -15,16 +15,22 @@ with focus as (
             or contains(lower(policy_track), 'irreguliere migratie')
             or contains(lower(policy_track), 'terugkeer')
         ) as is_migratiesamenwerking
-    from {{ ref('policy_focus_countries') }}
+    from {{ ref('int_documents__list_members') }}
     where role = 'focus' and iso3 is not null
+),
+
+focus_years as (
+    select
+        *,
+        unnest(generate_series(first_year, last_year))::integer as year
+    from focus
 )
 
 select
-    f.iso3,
-    y.year,
-    bool_or(f.is_opvang_in_de_regio) as focus_opvang_in_de_regio,
-    bool_or(f.is_migratiesamenwerking) as focus_migratiesamenwerking,
-    list_sort(list_distinct(list(f.policy_track))) as focus_policy_tracks
-from focus as f
-inner join {{ ref('dim_year') }} as y on y.year between f.first_year and f.last_year
-group by f.iso3, y.year
+    iso3,
+    year,
+    bool_or(is_opvang_in_de_regio) as focus_opvang_in_de_regio,
+    bool_or(is_migratiesamenwerking) as focus_migratiesamenwerking,
+    list_sort(list_distinct(list(policy_track))) as focus_policy_tracks
+from focus_years
+group by iso3, year

@@ -15,7 +15,7 @@ with commitments as (
         coalesce(nullif(p.countries, []), c.countries) as countries,
         year(coalesce(c.period_start, p.period_start)) as first_year,
         year(coalesce(c.period_end, p.period_end)) as last_year
-    from {{ ref('programme_commitments') }} as c
+    from {{ ref('int_documents__programme_commitments') }} as c
     inner join {{ ref('int_programmes__document_names') }} as n on lower(trim(c.programme)) = n.document_name
     left join {{ ref('int_programmes__phases') }} as p on c.phase_id = p.phase_id
     where c.currency = 'EUR' and c.amount is not null
@@ -27,11 +27,18 @@ spread as (
         coalesce(nullif(countries, []), [null]::varchar[]) as split_over
     from commitments
     where first_year is not null and last_year is not null
+),
+
+spread_years as (
+    select
+        *,
+        unnest(generate_series(first_year, last_year))::integer as year
+    from spread
 )
 
 select
     s.programme_id,
-    y.year,
+    s.year,
     s.figure_id,
     s.phase_id,
     s.document,
@@ -39,6 +46,5 @@ select
     s.countries,
     case when len(s.countries) > 0 then 'years_and_countries' else 'years_only' end as split_rule,
     s.amount / (s.last_year - s.first_year + 1) / len(s.split_over) as commitment_eur
-from spread as s
-inner join {{ ref('dim_year') }} as y on y.year between s.first_year and s.last_year,
+from spread_years as s,
     unnest(s.split_over) as country

@@ -13,6 +13,6 @@ select
     r.period_end,
     r.document,
     r.figure_id
-from {{ ref('result_indicators') }} as r
+from {{ ref('int_documents__result_indicators') }} as r
 inner join {{ ref('int_programmes__document_names') }} as n on lower(trim(r.programme)) = n.document_name
 where r.period_end is not null

@@ -23,7 +23,7 @@ countries as (
         document,
         list_id,
         list_sort(list_distinct(list(iso3))) as countries
-    from {{ ref('policy_focus_countries') }}
+    from {{ ref('int_documents__list_members') }}
     where iso3 is not null
     group by document, list_id
 )

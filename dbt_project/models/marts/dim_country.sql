@@ -1,6 +1,6 @@
 -- One row per ISO3 code (and labelled pseudo-code) with English/Dutch names and UNHCR/UN regions.
 with unhcr as (
-    select * from {{ ref('stg_unhcr__countries') }}
+    select * from {{ ref('int_unhcr__countries') }}
     where iso3 is not null
     qualify row_number() over (partition by iso3 order by unhcr_code) = 1
 )

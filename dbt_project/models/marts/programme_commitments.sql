@@ -1,22 +1,21 @@
--- Money committed or planned for programmes and contributions, as the documents state it.
+-- Money committed or planned for programmes and contributions, as the documents state it (built in
+-- int_documents__programme_commitments).
 select
-    f.document,
-    f.figure_id,
-    coalesce(f.programme, f.subject) as programme,
-    f.subject,
-    f.policy_track,
-    f.phase_id,
-    f.partners,
-    case when f.iso3 is null then []::varchar[] else [f.iso3] end as countries,
-    f.metric,
-    f.value as amount,
-    f.unit as currency,
-    f.ocr_flag,
-    f.period_start,
-    f.period_end,
-    f.quote,
-    f.line,
-    t.document_year
-from {{ ref('stg_documents__figures') }} as f
-inner join {{ ref('stg_documents__texts') }} as t on f.document = t.document
-where f.table_name = 'programme_commitment'
+    document,
+    figure_id,
+    programme,
+    subject,
+    policy_track,
+    phase_id,
+    partners,
+    countries,
+    metric,
+    amount,
+    currency,
+    ocr_flag,
+    period_start,
+    period_end,
+    quote,
+    line,
+    document_year
+from {{ ref('int_documents__programme_commitments') }}

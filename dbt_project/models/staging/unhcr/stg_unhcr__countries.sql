@@ -1,5 +1,5 @@
--- UNHCR's code list: joins UNHCR codes to ISO3. The list says XXX for "Unknown" where every data table says
--- UNK, and has no ISO code for Tibetan (the data tables use TIB); both are aligned here, originals kept.
+-- UNHCR's code list as published: UNHCR codes with their ISO code and regions. Its ISO codes are aligned with
+-- the data tables' (XXX for unknown, no code for Tibetan) in int_unhcr__countries.
 with source as (
     select * from {{ source('unhcr', 'countries') }}
 ),
@@ -7,12 +7,7 @@ with source as (
 renamed as (
     select
         unhcr_code,
-        case
-            when iso_code = 'XXX' then 'UNK'
-            when iso_code is null and unhcr_code = 'TIB' then 'TIB'
-            else iso_code
-        end as iso3,
-        iso_code as iso_code_source,
+        iso_code,
         name,
         unhcr_region,
         unsd_region,

@@ -1,6 +1,6 @@
--- Newly displaced across borders during the year (flows, never to be added to stocks). The flows
--- spreadsheet says UKN (unknown) and STA (stateless) where every other table says UNK and XXA: aligned
--- here, with the source's codes kept in *_iso3_source. Tibetan rows have no origin name in the source.
+-- Newly displaced across borders during the year (flows, never to be added to stocks), codes as in the flows
+-- spreadsheet: UKN (unknown) and STA (stateless) where every other table says UNK and XXA (aligned in
+-- int_unhcr__flows). Tibetan rows have no origin name in the source.
 with source as (
     select * from {{ source('unhcr', 'flows') }}
 ),
@@ -8,8 +8,6 @@ with source as (
 renamed as (
     select
         year,
-        case coo_iso when 'UKN' then 'UNK' when 'STA' then 'XXA' else coo_iso end as origin_iso3,
-        case coa_iso when 'UKN' then 'UNK' when 'STA' then 'XXA' else coa_iso end as asylum_iso3,
         coo_iso as origin_iso3_source,
         coa_iso as asylum_iso3_source,
         coo as origin_unhcr_code,
