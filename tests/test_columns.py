@@ -10,7 +10,7 @@ import yaml
 
 from expectations import basic_expectations
 from expectations.iom import SUITES as IOM_SUITES
-from ingest.common.columns import DUCKDB_TYPES, TableSchema
+from ingest.common.columns import DUCKDB_TYPES, WORLD_POPULATION, TableSchema
 from ingest.common.source import PROVENANCE_COLUMNS, SourceContext, land
 from ingest.iom import mmp
 
@@ -49,3 +49,9 @@ def test_the_suite_holds_every_basic_expectation_of_the_declaration(source, tabl
     missing = [e for e in basic_expectations(schema) if e not in suite]
     assert missing == []
     assert any(e.kwargs.get("column") == "incident_year" and e.kwargs.get("min_value") == 2014 for e in suite)
+
+
+def test_dbt_range_tests_use_the_declared_world_population() -> None:
+    """Measures derived in dbt (int_iom__mmp_rows' incident totals) are range-tested there, against the same bound."""
+    project = yaml.safe_load((REPO / "dbt_project" / "dbt_project.yml").read_text())
+    assert project["vars"]["world_population"] == WORLD_POPULATION

@@ -15,7 +15,6 @@ import re
 from collections.abc import Sequence
 
 import polars as pl
-import pycountry
 
 from ingest.common.http import HttpClient
 from ingest.common.settings import IomSettings
@@ -131,20 +130,6 @@ def fetch_dtm(context: SourceContext) -> list[RawFile]:
 # --- parsing ---------------------------------------------------------------------------------------------
 
 
-def _iso3_of_pcode(pcode: str | None) -> str | None:
-    """The country a p-code's prefix names: ``AF15`` -> AFG, ``IRQ-G01`` -> IRQ, ``TCD07`` -> TCD."""
-    if not pcode:
-        return None
-    letters = re.match(r"[A-Za-z]+", pcode)
-    if not letters:
-        return "?"
-    prefix = letters.group(0).upper()
-    if len(prefix) >= 3:
-        return prefix[:3]
-    country = pycountry.countries.get(alpha_2=prefix)
-    return country.alpha_3 if country else "?"
-
-
 DTM_SCHEMA: Schema = {
     "admin_level": pl.Int8,
     "record_id": pl.Int64,
@@ -257,7 +242,9 @@ def _dtm_hdx_frame(landed: LandedFile) -> pl.DataFrame:
     require_columns(frame, DTM_REQUIRED, landed)
     present = {f: c for f, c in DTM_FIELDS.items() if f in frame.columns}
     text = frame.select(pl.col(f).alias(c) for f, c in present.items())
-    if "admin_level" not in text.columns:  # 2024 vintage: the level is which p-codes are filled in
+    # 2024 vintage: no level column; the format encodes the level by which p-codes are filled in. Read here
+    # (not derived in dbt) because the level is part of the loaded table's grain (DTM_KEY, checked by the suite).
+    if "admin_level" not in text.columns:
         text = text.with_columns(
             pl.when(pl.col("admin2_pcode").is_not_null())
             .then(pl.lit("2"))
@@ -318,16 +305,13 @@ def parse_dtm(files: Sequence[LandedFile]) -> pl.DataFrame:
         frames.append(with_constants(frame, source_format=kind, vintage=vintage_of(landed, recorded)))
     if not frames:
         raise ParseError("no DTM displacement records in this load", file=", ".join(f.origin for f in files))
+    # The country a p-code names (admin1/admin2 p-code -> ISO3) is derived in dbt, int_iom__dtm_idps, which
+    # also tests that it is the row's country.
     frame = pl.concat(frames, how="vertical")
-    return frame.with_columns(
-        pl.col("admin1_pcode").map_elements(_iso3_of_pcode, return_dtype=pl.Utf8).alias("admin1_pcode_iso3"),
-        pl.col("admin2_pcode").map_elements(_iso3_of_pcode, return_dtype=pl.Utf8).alias("admin2_pcode_iso3"),
-    ).select(
+    return frame.select(
         "source_format",
         "vintage",
         *DTM_SCHEMA,
-        "admin1_pcode_iso3",
-        "admin2_pcode_iso3",
         "_source_file",
         "_source_row",
         "_snapshot_sha256",
