@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from expectations import basic_expectations
-from ingest.common.columns import Column, TableSchema, duckdb_type
+from ingest.common.columns import WORLD_POPULATION, Column, TableSchema, duckdb_type
 from ingest.common.source import Dataset, ParseError, SourceContext, land
 from ingest.registry import all_datasets
 from scripts import sync_source_columns
@@ -105,3 +105,9 @@ def test_a_parser_that_drifts_from_its_declaration_fails_its_load_naming_the_fie
 def test_a_grain_outside_the_columns_is_refused() -> None:
     with pytest.raises(ValueError, match="grain"):
         TableSchema(columns=(Column("year", pl.Int32),), key=("country",))
+
+
+def test_dbt_range_tests_use_the_declared_world_population() -> None:
+    """Measures derived in dbt (int_iom__mmp_rows' incident totals) are range-tested there, against the same bound."""
+    project = yaml.safe_load((REPO / "dbt_project" / "dbt_project.yml").read_text())
+    assert project["vars"]["world_population"] == WORLD_POPULATION

@@ -1,13 +1,17 @@
 """IOM parsing and checks on the demo mirror and on damaged copies of it: bad input is named by file,
-row and field, and a bad load fails its expectation suite."""
+row and field, and a bad load fails its expectation suite; a rule on a measure dbt derives (the incident's
+total, the published total, a p-code's country) fails the build instead, and nothing is published."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_MIRROR
+from conftest import DEMO_MIRROR, run_maw
 
 from ingest import iom, registry
 from ingest.common.source import ParseError, SourceContext, land
@@ -54,32 +58,76 @@ def test_unresolved_country_fails_the_check_with_file_row_and_field(tmp_path, mi
     assert (failure.file.endswith("2023-json.json"), failure.row, failure.value) == (True, 3, "Atlantis")
 
 
-def test_negative_incident_total_fails_the_check(tmp_path, mirror_copy, validate):
-    mirror = mirror_copy(DEMO_MIRROR)
+@pytest.fixture
+def published_copy(demo_warehouse: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo warehouse, so a test can refresh over it."""
+    target = tmp_path / "warehouse"
+    shutil.copytree(demo_warehouse, target, symlinks=True)
+    return target
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _failed_dbt_tests(warehouse: Path, mirror: Path) -> set[str]:
+    """Refresh ``warehouse`` from ``mirror``; the refresh must fail and leave the published file as it was.
+    Returns the dbt tests that failed, read from the refresh's log (the console wraps long names)."""
+    published = warehouse / "migration.duckdb"
+    before, logs = _sha256(published), set((warehouse / "logs").glob("refresh-*.log"))
+    result = run_maw("refresh", "--mirror", str(mirror), warehouse=warehouse)
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "nothing was published" in result.stdout + result.stderr
+    assert _sha256(published) == before
+    (log,) = set((warehouse / "logs").glob("refresh-*.log")) - logs
+    return set(re.findall(r"\d+ of \d+ FAIL \d+ (\S+)", re.sub(r"\x1b\[[0-9;]*m", "", log.read_text())))
+
+
+def _damage_mmp_json(mirror: Path, **fields: str) -> None:
     path = mirror / "iom" / "missing_migrants" / "api_json" / "2023-json.json"
     incidents = json.loads(path.read_text())
-    incidents[0] |= {"number_dead": "1", "number_missing": "-5", "total_dead_and_missing": "-4"}
+    incidents[0] |= fields
     path.write_text(json.dumps(incidents))
-    report = validate(
-        _load("missing_migrants", mirror, tmp_path),
-        "iom.missing_migrants",
+
+
+# The rules below are dbt tests (severity error) on the intermediate models that derive the measures
+# (int_iom__mmp_rows, int_iom__dtm_pcode_countries): the parser only reads and casts, so the load passes its
+# suite and the build refuses it.
+
+
+@pytest.mark.slow
+def test_negative_incident_total_fails_the_build(published_copy, mirror_copy, tmp_path, validate):
+    mirror = mirror_copy(DEMO_MIRROR)
+    _damage_mmp_json(mirror, number_dead="1", number_missing="-5", total_dead_and_missing="-4")
+    assert validate(
+        _load("missing_migrants", mirror, tmp_path / "raw"),
+        "mmp",
         suite_for(registry.dataset("iom", "missing_migrants")),
-    )
-    failed = [r.column for r in report.results if not r.success]
-    assert failed == ["incident_dead_missing"]
+    ).success
+    assert _failed_dbt_tests(published_copy, mirror) == {
+        "value_between_int_iom__mmp_rows_incident_dead_missing___var_world_population___0"
+    }
 
 
-def test_pcode_of_another_country_fails_the_check(tmp_path, mirror_copy, validate):
+@pytest.mark.slow
+def test_counts_that_disagree_with_the_published_total_fail_the_build(published_copy, mirror_copy):
+    mirror = mirror_copy(DEMO_MIRROR)
+    _damage_mmp_json(mirror, number_dead="2", number_missing="1", total_dead_and_missing="4")
+    assert _failed_dbt_tests(published_copy, mirror) == {
+        "equals_column_where_present_int_iom__mmp_rows_dead_missing__dead_missing_published"
+    }
+
+
+@pytest.mark.slow
+def test_pcode_of_another_country_fails_the_build(published_copy, mirror_copy):
     mirror = mirror_copy(DEMO_MIRROR)
     path = mirror / "iom" / "dtm" / "api_v3" / "displacement-admin1-admin0pcode-tcd.json"
     body = json.loads(path.read_text())
-    body["result"][0]["admin1Pcode"] = "SD01"
+    body["result"][0]["admin1Pcode"] = "SD01"  # Sudan's prefix on a Chad record
     path.write_text(json.dumps(body))
-    report = validate(
-        _load("dtm_idps", mirror, tmp_path), "iom.dtm_idps", suite_for(registry.dataset("iom", "dtm_idps"))
-    )
-    assert [r.column for r in report.results if not r.success] == [None]  # the p-code / country pair check
-    assert not report.success
+    assert _failed_dbt_tests(published_copy, mirror) == {
+        "equals_column_where_present_int_iom__dtm_pcode_countries_admin1_pcode_iso3__iso3"
+    }
 
 
 def test_a_value_that_is_not_a_number_is_a_parse_error_naming_file_row_field(tmp_path, mirror_copy):

@@ -15,7 +15,6 @@ import re
 from collections.abc import Sequence
 
 import polars as pl
-import pycountry
 
 from ingest.common.columns import WORLD_POPULATION, Column, TableSchema
 from ingest.common.countries import known_iso3
@@ -133,20 +132,6 @@ def fetch_dtm(context: SourceContext) -> list[RawFile]:
 # --- parsing ---------------------------------------------------------------------------------------------
 
 
-def _iso3_of_pcode(pcode: str | None) -> str | None:
-    """The country a p-code's prefix names: ``AF15`` -> AFG, ``IRQ-G01`` -> IRQ, ``TCD07`` -> TCD."""
-    if not pcode:
-        return None
-    letters = re.match(r"[A-Za-z]+", pcode)
-    if not letters:
-        return "?"
-    prefix = letters.group(0).upper()
-    if len(prefix) >= 3:
-        return prefix[:3]
-    country = pycountry.countries.get(alpha_2=prefix)
-    return country.alpha_3 if country else "?"
-
-
 # The loaded table, column by column (provenance follows). ``read=False``: added by the parser. The
 # not-null, set, range and grain rules run as the GE suite before a load reaches the build.
 DTM_IDPS = TableSchema(
@@ -178,8 +163,6 @@ DTM_IDPS = TableSchema(
         Column("origin_admin1_pcode", pl.Utf8),
         Column("assessment_type", pl.Utf8, values=frozenset({"BA", "SA", "ETT"})),
         Column("operation_status", pl.Utf8),
-        Column("admin1_pcode_iso3", pl.Utf8, read=False),
-        Column("admin2_pcode_iso3", pl.Utf8, read=False),
     ),
     key=(
         "source_format",
@@ -276,7 +259,9 @@ def _dtm_hdx_frame(landed: LandedFile) -> pl.DataFrame:
     require_columns(frame, DTM_REQUIRED, landed)
     present = {f: c for f, c in DTM_FIELDS.items() if f in frame.columns}
     text = frame.select(pl.col(f).alias(c) for f, c in present.items())
-    if "admin_level" not in text.columns:  # 2024 vintage: the level is which p-codes are filled in
+    # 2024 vintage: no level column; the format encodes the level by which p-codes are filled in. Read here
+    # (not derived in dbt) because the level is part of the loaded table's grain (DTM_KEY, checked by the suite).
+    if "admin_level" not in text.columns:
         text = text.with_columns(
             pl.when(pl.col("admin2_pcode").is_not_null())
             .then(pl.lit("2"))
@@ -337,11 +322,10 @@ def parse_dtm(files: Sequence[LandedFile]) -> pl.DataFrame:
         frames.append(with_constants(frame, source_format=kind, vintage=vintage_of(landed, recorded)))
     if not frames:
         raise ParseError("no DTM displacement records in this load", file=", ".join(f.origin for f in files))
+    # The country a p-code names (admin1/admin2 p-code -> ISO3) is derived in dbt, int_iom__dtm_pcode_countries,
+    # which also tests that it is the row's country.
     frame = pl.concat(frames, how="vertical")
-    return frame.with_columns(
-        pl.col("admin1_pcode").map_elements(_iso3_of_pcode, return_dtype=pl.Utf8).alias("admin1_pcode_iso3"),
-        pl.col("admin2_pcode").map_elements(_iso3_of_pcode, return_dtype=pl.Utf8).alias("admin2_pcode_iso3"),
-    ).select(DTM_IDPS.names)
+    return frame.select(DTM_IDPS.names)
 
 
 DATASET = Dataset(

@@ -9,6 +9,9 @@ thousands separator, HTML entities and the misspelt key ``location_coodinates``;
 few ids, an incident date ``0`` and 13 rows without a date; the CSV export dates read
 ``Thu, 01/01/2026 - 12:00``. Country names become ISO3 through ``ingest.common.countries``; values that
 are not a country (``Mixed/Unknown``) stay null, any other unresolved name fails the expectation suite.
+
+The parser reads and casts; the measures (``dead_missing``, ``is_correction``, ``incident_dead_missing``)
+are derived in dbt, ``int_iom__mmp_rows``, and their rules are tested there.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import fastexcel
 import polars as pl
 
 from ingest.common import rawio
-from ingest.common.columns import WORLD_POPULATION, Column, TableSchema
+from ingest.common.columns import Column, TableSchema
 from ingest.common.countries import try_resolve
 from ingest.common.http import HttpClient
 from ingest.common.settings import IomSettings
@@ -76,9 +79,14 @@ def _count(name: str) -> Column:
     return Column(name, pl.Int64)
 
 
-# The loaded table, column by column, in order (provenance follows). ``read=False``: added by the parser.
+# The loaded table, column by column, in order (provenance follows). ``read=False``: added by the parser,
+# and only what reading the format needs: the file's format, vintage and requested year (its name and the
+# manifest), the split number (a row's position among its incident's rows in the file: gone once loaded),
+# latitude/longitude (the published "lat, lon" text, read) and the country ISO3 (see parse_mmp).
 # The not-null, range and grain rules here run as the GE suite, blocking a bad load before the build;
 # stg_iom__missing_migrants tests some again in dbt, after staging's casts (see _iom__sources.yml).
+# Derived measures are not loaded: int_iom__mmp_rows computes them and tests their rules (no incident
+# may total below zero) in the build.
 MISSING_MIGRANTS = TableSchema(
     columns=(
         Column(
@@ -116,10 +124,6 @@ MISSING_MIGRANTS = TableSchema(
         Column("information_source", pl.Utf8),
         Column("url", pl.Utf8),
         Column("source_quality", pl.Utf8),
-        Column("dead_missing", pl.Int64, nullable=False, read=False),
-        # Rows may carry negative corrections (-13 missing, -1 survivor); no incident may total below zero.
-        Column("incident_dead_missing", pl.Int64, min_value=0, max_value=WORLD_POPULATION, read=False),
-        Column("is_correction", pl.Boolean, read=False),
         Column("country_of_incident_iso3", pl.Utf8, read=False),
         Column("unresolved_country_of_incident", pl.Utf8, read=False),
         Column("latitude", pl.Float64, min_value=-90, max_value=90, read=False),
@@ -315,6 +319,8 @@ def _mmp_frame(landed: LandedFile, kind: str) -> pl.DataFrame:
     frame = cast_checked(_mmp_text_frame(rows), MMP_SCHEMA, landed, first_row=first_row)
     for column in MISSING_MIGRANTS.date_columns():
         frame = dates(frame, column)
+    # Read from the format, so here: the year the JSON file's name asks for, and a split's position among
+    # its incident's rows in this file (file order, which the loaded table no longer has).
     return frame.with_columns(
         pl.lit(request_year, dtype=pl.Int32).alias("request_year"),
         (pl.int_range(pl.len(), dtype=pl.Int32).over("main_id") + 1).alias("split_number"),
@@ -334,21 +340,25 @@ def parse_mmp(files: Sequence[LandedFile]) -> pl.DataFrame:
         kind = mmp_source_format(landed.name or landed.path.name)
         if kind is None:
             continue
+        # The file's format (from its name) and vintage (the manifest's date): what the file is, read here.
         frames.append(
             with_constants(_mmp_frame(landed, kind), source_format=kind, vintage=vintage_of(landed, recorded))
         )
     if not frames:
         raise ParseError("no Missing Migrants files in this load", file=", ".join(f.origin for f in files))
     frame = pl.concat(frames, how="vertical")
+    # Latitude and longitude read the published "lat, lon" text (a format, like a date's).
     coordinates = pl.col("coordinates").str.extract_groups(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+    # The one derivation kept here: country name -> ISO3. Every source resolves names with the one Python
+    # resolver (ingest.common.countries: pycountry plus reviewed aliases), and a name it cannot resolve
+    # must stop the load before the build, naming file, row and field: the suite's gate on
+    # unresolved_country_of_incident (expectations/iom.py) does that on this frame.
     frame = frame.with_columns(
         pl.col("country_of_incident")
         .map_elements(_resolve_incident_country, return_dtype=pl.Utf8)
         .alias("country_of_incident_iso3"),
-        (pl.col("dead").fill_null(0) + pl.col("missing").fill_null(0)).alias("dead_missing"),
         coordinates.struct.field("1").cast(pl.Float64).alias("latitude"),
         coordinates.struct.field("2").cast(pl.Float64).alias("longitude"),
-        pl.any_horizontal(pl.col(c) < 0 for c in MMP_COUNTS).fill_null(False).alias("is_correction"),
     )
     frame = frame.with_columns(
         pl.when(
@@ -358,10 +368,6 @@ def parse_mmp(files: Sequence[LandedFile]) -> pl.DataFrame:
         )
         .then(pl.col("country_of_incident"))
         .alias("unresolved_country_of_incident"),
-        pl.col("dead_missing")
-        .sum()
-        .over("source_format", "vintage", "request_year", "main_id")
-        .alias("incident_dead_missing"),
     )
     return frame.select(MISSING_MIGRANTS.names)
 

@@ -7,7 +7,7 @@ with files as (
         source_format,
         vintage,
         request_year
-    from {{ ref('stg_iom__missing_migrants') }}
+    from {{ ref('int_iom__mmp_rows') }}
     group by all
 ),
 
@@ -23,7 +23,7 @@ chosen as (
 )
 
 select m.*
-from {{ ref('stg_iom__missing_migrants') }} as m
+from {{ ref('int_iom__mmp_rows') }} as m
 inner join chosen as c
     on
         m.incident_year = c.incident_year

@@ -1,4 +1,5 @@
--- Missing Migrants rows (incidents and splits) from every file, one schema; counts as published.
+-- Missing Migrants rows (incidents and splits) from every file, one schema; counts as published. Renames and
+-- casts only: the measures (dead_missing, is_correction, incident_dead_missing) are in int_iom__mmp_rows.
 with source as (
     select * from {{ source('iom', 'missing_migrants') }}
 ),
@@ -20,13 +21,11 @@ renamed as (
         country_of_incident_iso3,
         dead,
         missing,
-        dead_missing,
-        incident_dead_missing,
+        dead_missing_published,
         survivors,
         females,
         males,
         children,
-        is_correction,
         cause_of_death,
         country_of_origin,
         region_of_origin,
