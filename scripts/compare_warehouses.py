@@ -1,11 +1,13 @@
 """Compare two warehouse files table by table: every table of the marts and raw_* schemas, row for row.
 
-    python scripts/compare_warehouses.py BEFORE.duckdb AFTER.duckdb [--ignore-column NAME ...]
+    python scripts/compare_warehouses.py BEFORE.duckdb AFTER.duckdb [--ignore-column NAME ...] [--dropped-column NAME ...]
 
 For each table in either file it prints the row counts and the rows only in one side (``except all`` both
 ways, so duplicates count); exit 1 when any table is missing on one side, has other columns, or differs.
 ``--ignore-column`` leaves provenance columns out that legitimately differ between two builds (by default
 ``_retrieved_at``, the time a file was read, which differs for datasets built from files in the repo).
+``--dropped-column`` names a column the change removed on purpose (a derived measure that moved from a
+parser to dbt): a table without it is compared row for row on the columns it keeps.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ def tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return found
 
 
-def compare(before: str, after: str, ignored: set[str]) -> int:
+def compare(before: str, after: str, ignored: set[str], dropped: set[str] = frozenset()) -> int:
     con = duckdb.connect()
     con.execute(f"attach '{before}' as b (read_only)")
     con.execute(f"attach '{after}' as a (read_only)")
@@ -47,11 +49,14 @@ def compare(before: str, after: str, ignored: set[str]) -> int:
             print(f"{name:55} missing {'before' if name not in left else 'after'}")
             problems += 1
             continue
-        if left[name] != right[name]:
+        gone = [c for c in left[name] if c not in right[name]]
+        if [c for c in left[name] if c not in gone] != right[name] or not set(gone) <= dropped:
             print(f"{name:55} columns differ: {left[name]} vs {right[name]}")
             problems += 1
             continue
-        columns = ", ".join(f'"{c}"' for c in left[name] if c not in ignored)
+        if gone:
+            print(f"{name:55} (compared without the dropped columns {gone})")
+        columns = ", ".join(f'"{c}"' for c in right[name] if c not in ignored)
         b, a = f"b.{name}", f"a.{name}"
         counts = [con.execute(f"select count(*) from {t}").fetchone()[0] for t in (b, a)]
         diff = tuple(
@@ -73,9 +78,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("before")
     parser.add_argument("after")
     parser.add_argument("--ignore-column", action="append", default=None, help="default: _retrieved_at")
+    parser.add_argument(
+        "--dropped-column",
+        action="append",
+        default=[],
+        help="a column AFTER no longer has on purpose: its table is compared on the columns both keep",
+    )
     args = parser.parse_args(argv)
     ignored = set(args.ignore_column) if args.ignore_column is not None else {"_retrieved_at"}
-    return compare(args.before, args.after, ignored)
+    return compare(args.before, args.after, ignored, set(args.dropped_column))
 
 
 if __name__ == "__main__":
