@@ -1,6 +1,6 @@
 """Compare two warehouse files table by table: every table of the marts and raw_* schemas, row for row.
 
-    python scripts/compare_warehouses.py BEFORE.duckdb AFTER.duckdb [--ignore-column NAME ...] [--dropped-column NAME ...]
+    python scripts/compare_warehouses.py BEFORE.duckdb AFTER.duckdb [--ignore-column C ...] [--dropped-column C ...]
 
 For each table in either file it prints the row counts and the rows only in one side (``except all`` both
 ways, so duplicates count); exit 1 when any table is missing on one side, has other columns, or differs.
