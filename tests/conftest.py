@@ -34,6 +34,23 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+def run_dbt(command: str, database: Path, work: Path, *selection: str) -> tuple[subprocess.CompletedProcess, list]:
+    """Run one dbt command of the project against ``database`` (not a refresh: only the selected nodes), and
+    return the process and its run results. Unit tests are left out: they need no data."""
+    target = work / "target"
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), command, *selection, "--exclude-resource-type", "unit_test",
+         "--profiles-dir", ".", "--target-path", str(target), "--log-path", str(work / "logs")],
+        cwd=REPO / "dbt_project",
+        env={**os.environ, "MAW_BUILD_DB": str(database)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )  # fmt: skip
+    return result, json.loads((target / "run_results.json").read_text())["results"]
+
+
 def run_maw(*args: str, warehouse: Path, env: dict[str, str] | None = None, timeout: int = 900):
     """Run ``maw`` in a new process, as a person or the scheduler would."""
     environment = {

@@ -5,11 +5,7 @@ are derived in dbt (the value_between tests of int_iati__activity_percentages; e
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +16,7 @@ import pytest
 from ingest import registry
 from ingest.common.source import LandedFile
 from ingest.iati.activities import _parse_snapshot
-from tests.conftest import DEMO_MIRROR, REPO, run_maw
+from tests.conftest import DEMO_MIRROR, run_dbt, run_maw
 from warehouse.loads import suite_for
 
 DEMO_FILES = sorted((DEMO_MIRROR / "iati").glob("minbuza_nl/*.xml")) + sorted(
@@ -110,30 +106,7 @@ def test_percentage_sums_off_100_fail_the_dbt_gate_unless_flagged(tmp_path: Path
                 percentage_issue varchar)"""
         )
         con.executemany(f"insert into intermediate.{PERCENTAGES} values (?, ?, ?, ?, ?)", GATE_ROWS)
-    target = tmp_path / "target"
-    result = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "test",
-            "--select",
-            PERCENTAGES,
-            "--exclude-resource-type",
-            "unit_test",
-            "--profiles-dir",
-            ".",
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(tmp_path / "logs"),
-        ],
-        cwd=REPO / "dbt_project",
-        env={**os.environ, "MAW_BUILD_DB": str(database)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    results = json.loads((target / "run_results.json").read_text())["results"]
+    result, results = run_dbt("test", database, tmp_path, "--select", PERCENTAGES)
     failed = {r["unique_id"].split(".")[2]: r["failures"] for r in results if r["status"] != "pass"}
     assert result.returncode != 0 and len(results) >= 4, result.stdout
     assert failed == {

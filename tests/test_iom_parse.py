@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DEMO_MIRROR, REPO, run_maw
+from conftest import DEMO_MIRROR, run_dbt, run_maw
 
 from ingest import iom, registry
 from ingest.common.source import ParseError, SourceContext, land
@@ -121,22 +118,9 @@ def _failed_gate_tests(warehouse: Path, tmp_path: Path, dataset: str, frame, mod
     with duckdb.connect(str(database)) as con:
         con.register("incoming", frame.to_arrow())
         con.execute(f"create or replace table raw_iom.{dataset} as select * from incoming")
-    target = tmp_path / "target"
-    dbt = str(Path(sys.executable).with_name("dbt"))
     # cautious: a test that also reads a model outside ``models`` (a mart) is not run against a stale one
-    selection = ["--select", *models, "--indirect-selection", "cautious", "--exclude-resource-type", "unit_test"]
-    paths = ["--profiles-dir", ".", "--target-path", str(target), "--log-path", str(tmp_path / "logs")]
-    result = subprocess.run(
-        [dbt, "build", *selection, *paths],
-        cwd=REPO / "dbt_project",
-        env={**os.environ, "MAW_BUILD_DB": str(database)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    result, results = run_dbt("build", database, tmp_path, "--select", *models, "--indirect-selection", "cautious")
     assert result.returncode != 0, result.stdout
-    results = json.loads((target / "run_results.json").read_text())["results"]
     assert {r["unique_id"].split(".")[2] for r in results if r["unique_id"].startswith("model.")} == set(models)
     return {r["unique_id"].split(".")[2] for r in results if r["status"] not in ("pass", "success")}
 
