@@ -57,7 +57,6 @@ CODELIST_TABLE = TableSchema(
     ),
     key=("codelist", "code"),
 )
-CODELIST_COLUMNS = tuple(c.name for c in CODELIST_TABLE.columns)
 
 
 def _fetch_codelists(context: SourceContext) -> list[RawFile]:

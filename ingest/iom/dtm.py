@@ -181,7 +181,6 @@ DTM_IDPS = TableSchema(
 )
 # What the format readers fill, as text for ``cast_checked`` (reporting_date is cast by ``dates``).
 DTM_SCHEMA: Schema = DTM_IDPS.cast_schema()
-DTM_KEY = DTM_IDPS.key
 # DTM API / HDX field -> our column
 DTM_FIELDS = {
     "id": "record_id",
@@ -260,7 +259,7 @@ def _dtm_hdx_frame(landed: LandedFile) -> pl.DataFrame:
     present = {f: c for f, c in DTM_FIELDS.items() if f in frame.columns}
     text = frame.select(pl.col(f).alias(c) for f, c in present.items())
     # 2024 vintage: no level column; the format encodes the level by which p-codes are filled in. Read here
-    # (not derived in dbt) because the level is part of the loaded table's grain (DTM_KEY, checked by the suite).
+    # (not derived in dbt) because the level is part of the loaded table's grain (DTM_IDPS.key, checked by the suite).
     if "admin_level" not in text.columns:
         text = text.with_columns(
             pl.when(pl.col("admin2_pcode").is_not_null())

@@ -133,7 +133,6 @@ MISSING_MIGRANTS = TableSchema(
 )
 MMP_SCHEMA: Schema = MISSING_MIGRANTS.cast_schema()
 MMP_COUNTS = ("dead", "missing", "dead_missing_published", "survivors", "females", "males", "children")
-MMP_KEY = MISSING_MIGRANTS.key
 
 # Published column -> our column, per format (the three formats name the same things differently).
 MMP_XLSX = {
