@@ -9,12 +9,16 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 .PHONY: venv manifest run test dev lint docs bench clean
 
 # uv from PATH, else the uv package of python3 (`python3 -m uv`), installed with pip when missing.
+# --compile-bytecode: uv installs sources only, and where PYTHONDONTWRITEBYTECODE is set (as on these
+# machines) Python never caches what it compiles, so every process (each refresh, dbt call, test worker)
+# would compile Dagster, dbt and Great Expectations again: about 2 s more per dbt start, 4 s per refresh.
+UV_SYNC := sync --frozen --quiet --compile-bytecode
 $(BIN)/maw: pyproject.toml uv.lock
-	@if command -v uv >/dev/null 2>&1; then uv sync --frozen --quiet; else \
+	@if command -v uv >/dev/null 2>&1; then uv $(UV_SYNC); else \
 	  python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
 	    || python3 -m pip install --quiet --user uv \
 	    || python3 -m pip install --quiet --user --break-system-packages uv; \
-	  python3 -m uv sync --frozen --quiet; fi
+	  python3 -m uv $(UV_SYNC); fi
 	@touch $(BIN)/maw
 
 venv: $(BIN)/maw

@@ -95,10 +95,6 @@ def columns_exist(*columns: str) -> list[Expectation]:
     return [Expectation("expect_column_to_exist", {"column": c}) for c in columns]
 
 
-def of_type(column: str, type_: str) -> Expectation:
-    return Expectation("expect_column_values_to_be_of_type", {"column": column, "type_": type_})
-
-
 def not_null(*columns: str) -> list[Expectation]:
     return [Expectation("expect_column_values_to_not_be_null", {"column": c}) for c in columns]
 

@@ -43,6 +43,21 @@ def _failures(frame: pl.DataFrame, column: str | None, result: dict[str, Any]) -
     return rows
 
 
+def _numpy_view(frame: pl.DataFrame) -> Any:
+    """The frame with the dtypes GE compares in one vectorised step (int64, float64, datetime64[ns]); for any
+    other dtype (nullable pandas types, decimals, millisecond dates) it calls a Python function per value.
+
+    An integer column with NULLs becomes float64 (exact for any count below 2**53) and a decimal float64, for
+    range and set checks only: failures are reported from the polars frame, with the exact value.
+    """
+    numeric = frame.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
+    pandas_frame = numeric.to_pandas()
+    for name, dtype in numeric.schema.items():
+        if dtype == pl.Date:
+            pandas_frame[name] = pandas_frame[name].astype("datetime64[ns]")
+    return pandas_frame
+
+
 def validate(frame: pl.DataFrame, suite_name: str, expectations: Sequence[Expectation]) -> CheckReport:
     """Run ``expectations`` on ``frame`` and return a report that names file, row and field of failures."""
     context = gx.get_context(mode="ephemeral")
@@ -50,8 +65,7 @@ def validate(frame: pl.DataFrame, suite_name: str, expectations: Sequence[Expect
     source = context.data_sources.add_pandas(name=f"maw_{suite_name}")
     asset = source.add_dataframe_asset(name=suite_name)
     batch_definition = asset.add_batch_definition_whole_dataframe("whole_load")
-    # Nullable pandas dtypes keep integer columns with NULLs integer (GE reports them as "int64").
-    pandas_frame = frame.to_pandas().convert_dtypes(convert_floating=False)
+    pandas_frame = _numpy_view(frame)
     batch = batch_definition.get_batch(batch_parameters={"dataframe": pandas_frame})
     suite = gx.ExpectationSuite(
         name=suite_name,

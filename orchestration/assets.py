@@ -32,7 +32,7 @@ from ingest.common.source import Dataset
 from ingest.registry import all_datasets
 from orchestration.resources import REPO_ROOT, SettingsResource, SourcesResource, WarehouseResource
 from report.site import ReportError, build_report, report_dir
-from warehouse import loads
+from warehouse import check_worker, loads
 from warehouse.publish import publish
 
 # The dbt of this environment, whether or not the environment's bin/ is on PATH.
@@ -142,14 +142,26 @@ class Translator(DagsterDbtTranslator):
 
 @dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=Translator())
 def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    """``dbt build`` against this run's build database: models and their tests, tests gating."""
-    hand_build_db_to_dbt(str(warehouse.paths().build_db(context.run_id)))
+    """``dbt build`` against this run's build database: models and their tests, tests gating.
+
+    dbt's debug log (every SQL statement, some 17 MB a build) is left out of its log file: writing it cost
+    seconds; warnings and errors are still written there, and the events dagster-dbt reads still stream.
+    """
+    paths = warehouse.paths()
     try:
-        loads.carry_over_failed_sources(warehouse.paths(), context.run_id, all_datasets())
+        loads.carry_over_failed_sources(paths, context.run_id, all_datasets())
     except loads.LoadFailed as exc:
         raise Failure(description=str(exc)) from exc
+    check_worker.stop_if_idle()  # dbt waits for the checks of its sources: free the worker's memory for dbt
     logging.getLogger("maw.dbt").info("dbt build: staging, intermediate and marts models with their tests")
-    yield from dbt.cli(["build"], context=context).stream()
+    paths.point_dbt_at(context.run_id)
+    hand_build_db_to_dbt(str(paths.dbt_build_db), context.run_id)
+    try:
+        yield from dbt.cli(
+            ["build", "--log-level-file", "warn"], context=context, target_path=paths.dbt_target
+        ).stream()
+    finally:
+        paths.dbt_build_db.parent.unlink(missing_ok=True)
 
 
 @asset(deps=[dbt_models, *(dataset_key(d) for d in all_datasets())], group_name="publish", kinds={"duckdb"})

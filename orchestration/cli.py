@@ -225,7 +225,7 @@ def _selection(defs, plan) -> list | None:
 
 
 def _step_seconds(events) -> dict[str, float]:
-    """Seconds per stage summed over Dagster steps: ingest (fetch, parse, load), check, dbt, publish."""
+    """Seconds per stage summed over Dagster steps: ingest (fetch, parse, load), check, dbt, publish, report."""
     from dagster import DagsterEventType
 
     stages: dict[str, float] = {}
@@ -234,7 +234,7 @@ def _step_seconds(events) -> dict[str, float]:
             continue
         duration = getattr(event.event_specific_data, "duration_ms", None) or 0
         key = event.step_key or ""
-        stage = {"dbt_models": "dbt", "published_warehouse": "publish"}.get(key)
+        stage = {"dbt_models": "dbt", "published_warehouse": "publish", "report": "report"}.get(key)
         stage = stage or ("check" if key.endswith("expectations") else "ingest")
         stages[stage] = stages.get(stage, 0.0) + duration / 1000
     return stages

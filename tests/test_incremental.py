@@ -34,11 +34,11 @@ def _latest_run(database: Path) -> str:
     return query(database, "select run_id from meta.publish order by published_at desc limit 1")[0][0]
 
 
-def _models_run(run_id: str) -> set[str]:
-    """The models dbt built in a run, from the run_results.json of that run's dbt invocation."""
-    (target,) = (REPO / "dbt_project" / "target").glob(f"dbt_models-{run_id[:7]}-*")
-    results = json.loads((target / "run_results.json").read_text())["results"]
-    return {r["unique_id"] for r in results if r["unique_id"].startswith("model.")}
+def _models_run(warehouse: Path) -> set[str]:
+    """The models dbt built in the warehouse's last refresh, from that build's run_results.json."""
+    run_results = json.loads((warehouse / "dbt" / "run_results.json").read_text())
+    assert run_results["metadata"]["env"]["MAW_RUN_ID"] == _latest_run(warehouse / "migration.duckdb")
+    return {r["unique_id"] for r in run_results["results"] if r["unique_id"].startswith("model.")}
 
 
 def _downstream_models(source: str) -> set[str]:
@@ -95,9 +95,9 @@ def test_one_changed_dataset_rebuilds_only_its_downstream_models_and_equals_a_fu
     assert result.returncode == 0, result.stdout + result.stderr
 
     partial_run = _latest_run(partial / "migration.duckdb")
-    built = _models_run(partial_run)
+    built = _models_run(partial)
     assert built == _downstream_models("unhcr.population") | _downstream_models("meta.loads")
-    everything = _models_run(_latest_run(full / "migration.duckdb"))
+    everything = _models_run(full)
     assert built < everything and "model.migration_aid_warehouse.oda_transactions" not in built
 
     loads = query(

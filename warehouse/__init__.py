@@ -3,7 +3,9 @@
 ``MAW_WAREHOUSE_DIR`` (default ``./warehouse``) holds::
 
     raw/<source>/<dataset>/<sha256>.<ext>   immutable raw downloads (+ .meta.json)
-    build/<run_id>.duckdb                   the database a refresh builds into
+    build/<run_id>/build.duckdb             the database a refresh builds into
+    build/current -> <run_id>               while dbt runs: its one path to the build (see dbt_build_db)
+    dbt/                                    dbt's artifacts of the last build and its partial-parse cache
     quarantine/<run_id>/<source>__<dataset>/ failed loads: raw files and a readable report
     exports/                                marts as Parquet and CSV, with a manifest
     migration.duckdb                        the published warehouse (replaced atomically)
@@ -11,10 +13,12 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 PUBLISHED_NAME = "migration.duckdb"
+BUILD_NAME = "build.duckdb"
 # The oldest DuckDB that must open the published file: the 1.4 LTS line, which BI drivers (JDBC, ODBC),
 # older CLIs and R bundle. A file keeps the storage version it was created with, whoever writes to it later.
 STORAGE_VERSION = "v1.4.0"
@@ -52,7 +56,28 @@ class WarehousePaths:
         return self.root / PUBLISHED_NAME
 
     def build_db(self, run_id: str) -> Path:
-        return self.build / f"{run_id}.duckdb"
+        """A folder per run, one file name for all: DuckDB names the database after the file, and dbt
+        compiles that name into every model."""
+        return self.build / run_id / BUILD_NAME
+
+    @property
+    def dbt_build_db(self) -> Path:
+        """The build as dbt sees it, through the link ``build/current``: dbt parses the whole project again
+        (seconds) whenever the connection in its profile changes, so every run's build has this one path."""
+        return self.build / "current" / BUILD_NAME
+
+    @property
+    def dbt_target(self) -> Path:
+        """dbt's target folder: the last build's manifest and run results, and the partial-parse cache."""
+        return self.root / "dbt"
+
+    def point_dbt_at(self, run_id: str) -> None:
+        """Point ``build/current`` at this run's folder, atomically (a new link renamed over the old)."""
+        link = self.dbt_build_db.parent
+        staged = link.with_name(f"current.{run_id}")
+        staged.unlink(missing_ok=True)
+        staged.symlink_to(run_id, target_is_directory=True)
+        os.replace(staged, link)
 
     def quarantine_dir(self, run_id: str, source: str, dataset: str) -> Path:
         return self.quarantine / run_id / f"{source}__{dataset}"

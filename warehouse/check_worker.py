@@ -61,6 +61,13 @@ def take(key: tuple[str, str, str]) -> tuple[CheckReport, float] | None:
     return None if future is None else future.result()
 
 
+def stop_if_idle() -> None:
+    """Stop the worker when no load waits for its report (every check has taken its own), so its memory is
+    free for what runs next; a worker still owed a report keeps running."""
+    if not _pending:
+        stop()
+
+
 def stop() -> None:
     global _executor
     if _executor is not None:

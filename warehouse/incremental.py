@@ -125,8 +125,8 @@ def _plan_path(paths: WarehousePaths, run_id: str) -> Path:
 
 def start_build(paths: WarehousePaths, plan: Plan) -> None:
     """Create the run's build file, carry the unchanged datasets over and record the fingerprints."""
-    paths.build.mkdir(parents=True, exist_ok=True)
     build = paths.build_db(plan.run_id)
+    build.parent.mkdir(parents=True, exist_ok=True)
     _plan_path(paths, plan.run_id).write_text(
         json.dumps(
             {

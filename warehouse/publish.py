@@ -76,9 +76,11 @@ def recover(paths: WarehousePaths) -> list[str]:
     notes: list[str] = []
     if paths.build.is_dir():
         for stale in sorted(paths.build.iterdir()):
-            if stale.is_file():
+            if stale.is_symlink() or stale.is_file():
                 stale.unlink()
-                notes.append(f"removed {stale.name}, left in build/ by a run that did not finish")
+            elif stale.is_dir():
+                shutil.rmtree(stale)
+            notes.append(f"removed build/{stale.name}, left by a run that did not finish")
     if not paths.published.exists():
         return notes
     publish_ids, problem = _published_ids(paths.published)
@@ -206,6 +208,7 @@ def publish(paths: WarehousePaths, run_id: str, mode: str, dbt_summary: dict | N
         _fsync(build)
         os.replace(build, paths.published)
         _fsync_dir(paths.root)
+        shutil.rmtree(build.parent, ignore_errors=True)  # the run's folder, with any DuckDB spill files
         point_latest(paths.exports, publish_id)
     return record
 
@@ -221,6 +224,7 @@ def discard_build(paths: WarehousePaths, run_id: str) -> Path | None:
     wal = build.with_name(build.name + ".wal")
     if wal.exists():
         os.replace(wal, target.with_name(target.name + ".wal"))
+    shutil.rmtree(build.parent, ignore_errors=True)
     return target
 
 

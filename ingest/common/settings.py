@@ -197,7 +197,7 @@ class FxSettings:
 @dataclass(frozen=True)
 class Settings:
     warehouse_dir: str = _setting(
-        "MAW_WAREHOUSE_DIR", "holds raw/, build/, quarantine/, logs/ and the published migration.duckdb", "warehouse"
+        "MAW_WAREHOUSE_DIR", "holds raw/, build/, quarantine/, logs/, dbt/ and the published migration.duckdb", "warehouse"
     )
     source_mode: str = _setting("MAW_SOURCE_MODE", "where `dagster dev` reads sources: demo, mirror or live", "demo")
     mirror_dir: str = _setting("MAW_MIRROR_DIR", "the mirror directory for source mode `mirror`", "")
@@ -245,10 +245,12 @@ def variables(cls: type = Settings) -> Iterator[tuple[str, str]]:
             yield from variables(item.default_factory)  # type: ignore[arg-type]
 
 
-def hand_build_db_to_dbt(path: str) -> None:
+def hand_build_db_to_dbt(path: str, run_id: str) -> None:
     """dbt runs as a subprocess and finds the build database through ``profiles.yml``'s
-    ``env_var('MAW_BUILD_DB')``; dagster-dbt's ``cli`` takes no environment, so it is set here."""
+    ``env_var('MAW_BUILD_DB')``; dagster-dbt's ``cli`` takes no environment, so it is set here. The run id
+    goes into the metadata of dbt's artifacts (``DBT_ENV_CUSTOM_ENV_``), naming the refresh they belong to."""
     os.environ["MAW_BUILD_DB"] = path
+    os.environ["DBT_ENV_CUSTOM_ENV_MAW_RUN_ID"] = run_id
 
 
 def quiet_third_party_telemetry() -> None:

@@ -41,7 +41,7 @@ def _copy(demo_warehouse: Path, target: Path) -> WarehousePaths:
 
 def _prepare_build(paths: WarehousePaths, run_id: str) -> None:
     """A build database ready to publish: the published file with its last run's loads as this run's."""
-    paths.build.mkdir(exist_ok=True)
+    paths.build_db(run_id).parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(paths.published, paths.build_db(run_id))
     with duckdb.connect(str(paths.build_db(run_id))) as con:
         con.execute(
