@@ -197,7 +197,9 @@ class FxSettings:
 @dataclass(frozen=True)
 class Settings:
     warehouse_dir: str = _setting(
-        "MAW_WAREHOUSE_DIR", "holds raw/, build/, quarantine/, logs/, dbt/ and the published migration.duckdb", "warehouse"
+        "MAW_WAREHOUSE_DIR",
+        "holds raw/, build/, quarantine/, logs/, dbt/ and the published migration.duckdb",
+        "warehouse",
     )
     source_mode: str = _setting("MAW_SOURCE_MODE", "where `dagster dev` reads sources: demo, mirror or live", "demo")
     mirror_dir: str = _setting("MAW_MIRROR_DIR", "the mirror directory for source mode `mirror`", "")
