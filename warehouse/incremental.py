@@ -141,7 +141,7 @@ def start_build(paths: WarehousePaths, plan: Plan) -> None:
         storage.create_database(build)
     else:
         shutil.copyfile(paths.published, build)
-    con = duckdb.connect(str(build))
+    con = storage.connect_writer(build)
     try:
         if plan.fresh_build:
             meta.carry_history(con, paths.published)

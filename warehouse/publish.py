@@ -20,10 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
-
 from ingest.common.source import utc_now
-from warehouse import WarehousePaths, meta
+from warehouse import WarehousePaths, meta, storage
 from warehouse.exports import point_latest, write_exports
 
 log = logging.getLogger("maw.publish")
@@ -151,7 +149,7 @@ def publish(paths: WarehousePaths, run_id: str, mode: str, dbt_summary: dict | N
     publish_id = uuid.uuid4().hex[:12]
     published_at = utc_now()
     with publish_lock(paths):
-        con = duckdb.connect(str(build))
+        con = storage.connect_writer(build)
         try:
             meta.ensure(con)
             failed = con.execute(

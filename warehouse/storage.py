@@ -1,4 +1,5 @@
-"""The storage format of every database file the warehouse writes (see ``STORAGE_VERSION``)."""
+"""How the warehouse opens the database files it writes: their storage format (see ``STORAGE_VERSION``) and
+the memory DuckDB may hold for them."""
 
 from __future__ import annotations
 
@@ -15,3 +16,13 @@ def create_database(path: Path) -> None:
     with duckdb.connect() as con:
         con.execute(f"attach {sql.literal(path)} as created (storage_version {sql.literal(STORAGE_VERSION)})")
         con.execute("detach created")
+
+
+# DuckDB's default is 80% of the machine; a refresh's writes (loads, the copy of marts to Parquet and CSV)
+# stay within this and spill the rest to disk, so the refresh as a whole keeps under 1 GiB.
+WRITER_MEMORY_LIMIT = "384MB"
+
+
+def connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-write connection to a build database, its memory bounded by ``WRITER_MEMORY_LIMIT``."""
+    return duckdb.connect(str(path), config={"memory_limit": WRITER_MEMORY_LIMIT})

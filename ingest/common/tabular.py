@@ -7,7 +7,6 @@ reported with its file, row and column instead of a bare polars error.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Mapping, Sequence
 
 import polars as pl
@@ -42,14 +41,15 @@ def read_csv_records(
         header = next(csv.reader([header_text]), [])
     except csv.Error:
         header = header_text.split(",")
-    text = rawio.decode_utf8(content, landed.origin, header)
+    rawio.decode_utf8(content, landed.origin, header)  # strict UTF-8, a bad byte named; the text is not kept
     try:
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False, null_values=list(null_values), raise_if_empty=True)
+        # From the bytes (polars drops a BOM): a StringIO of the text would hold a second, wider copy of the file.
+        frame = pl.read_csv(content, infer_schema=False, null_values=list(null_values), raise_if_empty=True)
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
-        rawio.check_fields(text, landed.origin)  # names the line when the rows do not fit the header
+        rawio.check_fields(rawio.decode_utf8(content, landed.origin), landed.origin)  # the line that does not fit
         raise ParseError(f"not a readable CSV: {str(exc).splitlines()[0]}", file=landed.origin) from None
     if frame.width and frame.get_column(frame.columns[-1]).null_count():
-        rawio.check_fields(text, landed.origin)  # a null in the last column may be a short row
+        rawio.check_fields(rawio.decode_utf8(content, landed.origin), landed.origin)  # a null last field: short row?
     if frame.height == 0 and not allow_empty:
         raise ParseError("the file has a header but no data rows", file=landed.origin, row=2)
     if skip_hashtag_row and frame.height and str(frame.row(0)[0] or "").startswith("#"):
