@@ -10,9 +10,7 @@ the check has the report, and a failed report quarantines the load. Without a st
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
-import sys
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -38,16 +36,7 @@ def _validate(table: Path, suite_name: str, expectations: Sequence[Expectation])
     frame = pl.read_parquet(table)
     table.unlink()
     report = validate(frame, suite_name, expectations)
-    del frame
-    release_freed_memory()
     return report, time.perf_counter() - clock
-
-
-def release_freed_memory() -> None:
-    """Hand the memory a finished validation freed back to the system: glibc keeps freed blocks for reuse, so a
-    worker that validated one large table would otherwise hold that much for the rest of the refresh."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def start() -> None:
