@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import signal
 import sys
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -36,7 +37,11 @@ def report_command(warehouse_root: Path, published: Path, build: bool = False, s
 
 
 def serve_site(folder: Path, port: int) -> None:
-    """Serve ``folder`` on 127.0.0.1 only (port 0: any free port) until interrupted."""
+    """Serve ``folder`` on 127.0.0.1 only (port 0: any free port) until interrupted or terminated.
+
+    SIGTERM stops it as Ctrl-C does, set here explicitly: a process started with SIGTERM ignored (which the
+    ignore is inherited through) would otherwise outlive a service manager's or a test's terminate."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
     with ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
         print(f"serving {folder} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
