@@ -154,14 +154,11 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: W
         raise Failure(description=str(exc)) from exc
     check_worker.stop_if_idle()  # dbt waits for the checks of its sources: free the worker's memory for dbt
     logging.getLogger("maw.dbt").info("dbt build: staging, intermediate and marts models with their tests")
-    paths.point_dbt_at(context.run_id)
-    hand_build_db_to_dbt(str(paths.dbt_build_db), context.run_id)
-    try:
+    with paths.dbt_pointed_at(context.run_id) as build_db:
+        hand_build_db_to_dbt(str(build_db), context.run_id)
         yield from dbt.cli(
             ["build", "--log-level-file", "warn"], context=context, target_path=paths.dbt_target
         ).stream()
-    finally:
-        paths.dbt_build_db.parent.unlink(missing_ok=True)
 
 
 @asset(deps=[dbt_models, *(dataset_key(d) for d in all_datasets())], group_name="publish", kinds={"duckdb"})

@@ -14,6 +14,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,13 +73,19 @@ class WarehousePaths:
         """dbt's target folder: the last build's manifest and run results, and the partial-parse cache."""
         return self.root / "dbt"
 
-    def point_dbt_at(self, run_id: str) -> None:
-        """Point ``build/current`` at this run's folder, atomically (a new link renamed over the old)."""
+    @contextmanager
+    def dbt_pointed_at(self, run_id: str) -> Iterator[Path]:
+        """``build/current`` points at this run's folder while the block runs (set atomically: a new link
+        renamed over any old one), and is gone after it; yields ``dbt_build_db``."""
         link = self.dbt_build_db.parent
         staged = link.with_name(f"current.{run_id}")
         staged.unlink(missing_ok=True)
         staged.symlink_to(run_id, target_is_directory=True)
         os.replace(staged, link)
+        try:
+            yield self.dbt_build_db
+        finally:
+            link.unlink(missing_ok=True)
 
     def quarantine_dir(self, run_id: str, source: str, dataset: str) -> Path:
         return self.quarantine / run_id / f"{source}__{dataset}"

@@ -3,8 +3,8 @@
 Great Expectations takes seconds to import and validates slowly. ``maw refresh`` starts one worker
 process before it imports Dagster; the worker imports GE meanwhile. Each dataset's load hands its loaded
 table (as a Parquet file) to the worker as soon as it is in the build database and goes on with the next
-dataset; the dataset's blocking check then waits for that report. The gate is the same: nothing downstream runs until
-the check has the report, and a failed report quarantines the load. Without a started worker (tests,
+dataset; the dataset's blocking check then waits for that report. The gate is the same: nothing downstream
+runs until the check has the report, and a failed report quarantines the load. Without a started worker (tests,
 ``dagster dev``) checks validate in the calling process, as before.
 """
 
