@@ -28,8 +28,10 @@ venv: $(BIN)/maw
 MANIFEST := dbt_project/target/manifest.json
 DBT_INPUTS := $(shell find dbt_project/models dbt_project/macros dbt_project/tests dbt_project/seeds -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.yaml' -o -name '*.csv' \) 2>/dev/null) dbt_project/dbt_project.yml
 
+# The parse runs with the pipeline's profile (MAW_BUILD_DB unset): its target/partial_parse.msgpack is then
+# valid for every warehouse, and dagster-dbt copies it into a new one, whose first build parses nothing.
 $(MANIFEST): $(BIN)/maw $(DBT_INPUTS)
-	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
+	cd dbt_project && env -u MAW_BUILD_DB ../$(BIN)/dbt parse --quiet --profiles-dir .
 	@touch $(MANIFEST)
 
 manifest: $(MANIFEST)

