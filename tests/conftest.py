@@ -20,10 +20,13 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 import pytest
 
+from warehouse import BUILD_NAME, WarehousePaths
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = (REPO / ".." / "shared" / "data").resolve()
 DEMO_MIRROR = REPO / "demo_mirror"
 MAW = [sys.executable, "-m", "orchestration.cli"]
+DBT_BUILD_DB = WarehousePaths(REPO).dbt_build_db  # the same relative path in every warehouse
 
 
 @pytest.fixture(scope="session")
@@ -35,19 +38,31 @@ def shared_data() -> Path:
 
 
 def run_dbt(command: str, database: Path, work: Path, *selection: str) -> tuple[subprocess.CompletedProcess, list]:
-    """Run one dbt command of the project against ``database`` (not a refresh: only the selected nodes), and
-    return the process and its run results. Unit tests are left out: they need no data."""
+    """Run one dbt command of the project against ``database``, a file named build.duckdb (not a refresh: only
+    the selected nodes), and return the process and its run results. Unit tests are left out: they need no data.
+
+    As in a refresh, dbt starts in ``work`` and reaches the file through the link ``work/current``, so its
+    profile is the pipeline's and it starts from the parse cache of `make manifest` instead of parsing all."""
+    assert database.name == BUILD_NAME, f"dbt's database is named after its file: call it {BUILD_NAME}"
     target = work / "target"
+    target.mkdir(parents=True, exist_ok=True)
+    parse_cache = REPO / "dbt_project" / "target" / "partial_parse.msgpack"
+    if parse_cache.exists():
+        shutil.copy(parse_cache, target)
+    link = work / DBT_BUILD_DB.parent
+    link.symlink_to(database.parent.resolve(), target_is_directory=True)
     result = subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), command, *selection, "--exclude-resource-type", "unit_test",
-         "--profiles-dir", ".", "--target-path", str(target), "--log-path", str(work / "logs")],
-        cwd=REPO / "dbt_project",
-        env={**os.environ, "MAW_BUILD_DB": str(database)},
+         "--project-dir", str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project"),
+         "--target-path", str(target), "--log-path", str(work / "logs")],
+        cwd=work,
+        env={**os.environ, "MAW_BUILD_DB": str(DBT_BUILD_DB)},
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )  # fmt: skip
+    link.unlink()
     return result, json.loads((target / "run_results.json").read_text())["results"]
 
 

@@ -7,10 +7,12 @@ import duckdb
 import pytest
 from conftest import run_dbt
 
+from warehouse import BUILD_NAME
+
 
 @pytest.mark.slow
 def test_not_null_columns_fails_once_for_each_column_holding_nulls(demo_warehouse: Path, tmp_path: Path) -> None:
-    database = tmp_path / "damaged.duckdb"
+    database = tmp_path / BUILD_NAME
     shutil.copy(demo_warehouse / "migration.duckdb", database)
     with duckdb.connect(str(database)) as con:
         con.execute("update raw_reference.countries set name_en = null where iso3 in ('NLD', 'JOR')")

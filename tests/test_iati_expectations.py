@@ -17,6 +17,7 @@ from ingest import registry
 from ingest.common.source import LandedFile
 from ingest.iati.activities import _parse_snapshot
 from tests.conftest import DEMO_MIRROR, run_dbt, run_maw
+from warehouse import BUILD_NAME
 from warehouse.loads import suite_for
 
 DEMO_FILES = sorted((DEMO_MIRROR / "iati").glob("minbuza_nl/*.xml")) + sorted(
@@ -97,7 +98,7 @@ GATE_ROWS = [
 def test_percentage_sums_off_100_fail_the_dbt_gate_unless_flagged(tmp_path: Path) -> None:
     """The gate is dbt's: its tests of the model, run on a stand-in for it with two unflagged sums off 100 (and
     one flagged), fail exactly for the two sums, once each."""
-    database = tmp_path / "gate.duckdb"
+    database = tmp_path / BUILD_NAME
     with duckdb.connect(str(database)) as con:
         con.execute("create schema intermediate")
         con.execute(

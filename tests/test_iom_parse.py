@@ -16,6 +16,7 @@ from conftest import DEMO_MIRROR, run_dbt, run_maw
 
 from ingest import iom, registry
 from ingest.common.source import ParseError, SourceContext, land
+from warehouse import BUILD_NAME
 from warehouse.loads import suite_for
 
 
@@ -113,7 +114,7 @@ def test_negative_incident_total_fails_the_build(published_copy, mirror_copy, tm
 def _failed_gate_tests(warehouse: Path, tmp_path: Path, dataset: str, frame, models: list[str]) -> set[str]:
     """Build only ``models`` (and run their tests) on a copy of the published file whose raw ``dataset`` is
     ``frame``: the rule's own layer, without a whole refresh (the negative-total test above runs one)."""
-    database = tmp_path / "gate.duckdb"
+    database = tmp_path / BUILD_NAME
     shutil.copy(warehouse / "migration.duckdb", database)
     with duckdb.connect(str(database)) as con:
         con.register("incoming", frame.to_arrow())
