@@ -38,6 +38,9 @@ from warehouse.publish import publish
 # The dbt of this environment, whether or not the environment's bin/ is on PATH, started in the build folder.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 DBT_IN_BUILD_FOLDER = str(Path(__file__).with_name("dbt_in_build_folder.sh"))
+# Models and their data tests, which gate the data. Unit tests check the models' logic, not the data: they run
+# in `make test` (tests/test_dbt_unit_tests.py), once per change of the code, as dbt advises for production.
+DBT_BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "warn"]
 DBT_PROJECT = DbtProject(project_dir=REPO_ROOT / "dbt_project", profiles_dir=REPO_ROOT / "dbt_project")
 
 
@@ -157,9 +160,7 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: W
     logging.getLogger("maw.dbt").info("dbt build: staging, intermediate and marts models with their tests")
     with paths.dbt_pointed_at(context.run_id) as build_db:
         hand_build_db_to_dbt(str(paths.build), str(build_db), DBT_EXECUTABLE, context.run_id)
-        yield from dbt.cli(
-            ["build", "--log-level-file", "warn"], context=context, target_path=paths.dbt_target
-        ).stream()
+        yield from dbt.cli(DBT_BUILD_ARGS, context=context, target_path=paths.dbt_target).stream()
 
 
 @asset(deps=[dbt_models, *(dataset_key(d) for d in all_datasets())], group_name="publish", kinds={"duckdb"})

@@ -37,9 +37,11 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-def run_dbt(command: str, database: Path, work: Path, *selection: str) -> tuple[subprocess.CompletedProcess, list]:
+def run_dbt(
+    command: str, database: Path, work: Path, *selection: str, unit_tests: bool = False
+) -> tuple[subprocess.CompletedProcess, list]:
     """Run one dbt command of the project against ``database``, a file named build.duckdb (not a refresh: only
-    the selected nodes), and return the process and its run results. Unit tests are left out: they need no data.
+    the selected nodes), and return the process and its run results. Unit tests are left out unless asked for.
 
     As in a refresh, dbt starts in ``work`` and reaches the file through the link ``work/current``, so its
     profile is the pipeline's and it starts from the parse cache of `make manifest` instead of parsing all."""
@@ -52,7 +54,8 @@ def run_dbt(command: str, database: Path, work: Path, *selection: str) -> tuple[
     link = work / DBT_BUILD_DB.parent
     link.symlink_to(database.parent.resolve(), target_is_directory=True)
     result = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), command, *selection, "--exclude-resource-type", "unit_test",
+        [str(Path(sys.executable).with_name("dbt")), command, *selection,
+         *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
          "--project-dir", str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project"),
          "--target-path", str(target), "--log-path", str(work / "logs")],
         cwd=work,
