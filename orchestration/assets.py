@@ -35,7 +35,8 @@ from report.site import ReportError, build_report, report_dir
 from warehouse import check_worker, loads
 from warehouse.publish import publish
 
-# The dbt of this environment, whether or not the environment's bin/ is on PATH, started in the build folder.
+# The dbt of this environment, whether or not the environment's bin/ is on PATH, and the script that starts it
+# in the warehouse's build folder (dagster-dbt runs that script as its dbt executable).
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 DBT_IN_BUILD_FOLDER = str(Path(__file__).with_name("dbt_in_build_folder.sh"))
 # Models and their data tests, which gate the data. Unit tests check the models' logic, not the data: they run
