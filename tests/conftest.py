@@ -20,13 +20,12 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 import pytest
 
-from warehouse import BUILD_NAME, WarehousePaths
+from warehouse import BUILD_NAME, DBT_BUILD_DB
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = (REPO / ".." / "shared" / "data").resolve()
 DEMO_MIRROR = REPO / "demo_mirror"
 MAW = [sys.executable, "-m", "orchestration.cli"]
-DBT_BUILD_DB = WarehousePaths(REPO).dbt_build_db  # the same relative path in every warehouse
 
 
 @pytest.fixture(scope="session")

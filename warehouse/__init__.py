@@ -21,6 +21,9 @@ from pathlib import Path
 
 PUBLISHED_NAME = "migration.duckdb"
 BUILD_NAME = "build.duckdb"
+# The build as dbt opens it, relative to the build folder dbt starts in, through the link build/current: the
+# same path in every run of every warehouse (see WarehousePaths.dbt_build_db).
+DBT_BUILD_DB = Path("current") / BUILD_NAME
 # The oldest DuckDB that must open the published file: the 1.4 LTS line, which BI drivers (JDBC, ODBC),
 # older CLIs and R bundle. A file keeps the storage version it was created with, whoever writes to it later.
 STORAGE_VERSION = "v1.4.0"
@@ -67,7 +70,7 @@ class WarehousePaths:
         """The build as dbt opens it: ``current/build.duckdb``, relative to the build folder dbt starts in,
         through the link ``build/current``. dbt parses the whole project again (seconds) whenever the
         connection in its profile changes, so every run of every warehouse has this one path."""
-        return Path("current") / BUILD_NAME
+        return DBT_BUILD_DB
 
     @property
     def dbt_target(self) -> Path:
