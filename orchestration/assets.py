@@ -4,11 +4,7 @@ Each factory below is small on purpose: the work is in ``warehouse.loads`` and `
 which ``maw refresh`` reaches through this same job.
 """
 
-import importlib.metadata
 import logging
-import sys
-from functools import cached_property
-from pathlib import Path
 
 from dagster import (
     AssetCheckExecutionContext,
@@ -24,38 +20,21 @@ from dagster import (
     asset,
     asset_check,
 )
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
-from packaging import version
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
 
 from ingest.common.settings import hand_build_db_to_dbt
 from ingest.common.source import Dataset
 from ingest.registry import all_datasets
+from orchestration import dbt_build
 from orchestration.resources import REPO_ROOT, SettingsResource, SourcesResource, WarehouseResource
 from report.site import ReportError, build_report, report_dir
 from warehouse import check_worker, loads
 from warehouse.publish import publish
 
-# The dbt of this environment, whether or not the environment's bin/ is on PATH, and the script that starts it
-# in the warehouse's build folder (dagster-dbt runs that script as its dbt executable).
-DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
-DBT_IN_BUILD_FOLDER = str(Path(__file__).with_name("dbt_in_build_folder.sh"))
 # Models and their data tests, which gate the data. Unit tests check the models' logic, not the data: they run
 # in `make test` (tests/test_dbt_unit_tests.py), once per change of the code, as dbt advises for production.
 DBT_BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "warn"]
 DBT_PROJECT = DbtProject(project_dir=REPO_ROOT / "dbt_project", profiles_dir=REPO_ROOT / "dbt_project")
-
-
-class DbtCli(DbtCliResource):
-    """dbt as a subprocess only. dagster-dbt would also import dbt into this process, once to ask the
-    executable for its version and once for an adapter it only uses to fetch row counts and column metadata
-    (we fetch neither); both cost seconds of start-up on every build."""
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        return version.parse(importlib.metadata.version("dbt-core"))
-
-    def _initialize_dbt_core_adapter(self, args):
-        return None
 
 
 # Under `dagster dev` (DAGSTER_IS_DEV_CLI) this parses the project so the asset graph follows the models on
@@ -146,7 +125,7 @@ class Translator(DagsterDbtTranslator):
 
 
 @dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=Translator())
-def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+def dbt_models(context: AssetExecutionContext, warehouse: WarehouseResource):
     """``dbt build`` against this run's build database: models and their tests, tests gating.
 
     dbt's debug log (every SQL statement, some 17 MB a build) is left out of its log file: writing it cost
@@ -160,8 +139,8 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: W
     check_worker.stop_if_idle()  # dbt waits for the checks of its sources: free the worker's memory for dbt
     logging.getLogger("maw.dbt").info("dbt build: staging, intermediate and marts models with their tests")
     with paths.dbt_pointed_at(context.run_id) as build_db:
-        hand_build_db_to_dbt(str(paths.build), str(build_db), DBT_EXECUTABLE, context.run_id)
-        yield from dbt.cli(DBT_BUILD_ARGS, context=context, target_path=paths.dbt_target).stream()
+        hand_build_db_to_dbt(str(build_db), context.run_id)
+        yield from dbt_build.build(context, DBT_BUILD_ARGS, DBT_PROJECT, paths.build, paths.dbt_target)
 
 
 @asset(deps=[dbt_models, *(dataset_key(d) for d in all_datasets())], group_name="publish", kinds={"duckdb"})

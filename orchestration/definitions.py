@@ -8,9 +8,6 @@ from ingest.common.settings import load_settings
 from orchestration.assets import (
     DATASET_ASSETS,
     DATASET_CHECKS,
-    DBT_IN_BUILD_FOLDER,
-    DBT_PROJECT,
-    DbtCli,
     dbt_models,
     published_warehouse,
     static_report,
@@ -43,6 +40,5 @@ defs = Definitions(
         "settings": SETTINGS,
         "sources": SourcesResource(mode=SETTINGS.source_mode, mirror_dir=SETTINGS.mirror_dir),
         "warehouse": WarehouseResource(root=SETTINGS.warehouse_dir),
-        "dbt": DbtCli(project_dir=DBT_PROJECT, dbt_executable=DBT_IN_BUILD_FOLDER),
     },
 )

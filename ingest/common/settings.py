@@ -247,14 +247,10 @@ def variables(cls: type = Settings) -> Iterator[tuple[str, str]]:
             yield from variables(item.default_factory)  # type: ignore[arg-type]
 
 
-def hand_build_db_to_dbt(build_folder: str, database: str, dbt_executable: str, run_id: str) -> None:
-    """dbt runs as a subprocess, started in ``build_folder`` by ``orchestration/dbt_in_build_folder.sh``
-    (which runs ``dbt_executable``), and finds the build database through ``profiles.yml``'s
-    ``env_var('MAW_BUILD_DB')``: ``database``, relative to that folder. dagster-dbt's ``cli`` takes no
-    environment, so these are set here. The run id goes into the metadata of dbt's artifacts
-    (``DBT_ENV_CUSTOM_ENV_``), naming the refresh they belong to."""
-    os.environ["MAW_DBT_WORKDIR"] = build_folder
-    os.environ["MAW_DBT_EXECUTABLE"] = dbt_executable
+def hand_build_db_to_dbt(database: str, run_id: str) -> None:
+    """dbt finds the build database through ``profiles.yml``'s ``env_var('MAW_BUILD_DB')``: ``database``,
+    relative to the build folder dbt runs in (``orchestration/dbt_build.py``). The run id goes into the
+    metadata of dbt's artifacts (``DBT_ENV_CUSTOM_ENV_``), naming the refresh they belong to."""
     os.environ["MAW_BUILD_DB"] = database
     os.environ["DBT_ENV_CUSTOM_ENV_MAW_RUN_ID"] = run_id
 

@@ -1,0 +1,131 @@
+"""``dbt build`` inside the Dagster process, through dbt's programmatic runner.
+
+dagster-dbt's ``DbtCliResource`` starts dbt as a new Python process, which imports dbt again (Dagster has
+already imported most of it) and streams every event as a JSON line for Dagster to parse back: seconds of
+start-up on every refresh, and a second interpreter's memory beside Dagster's. ``dbtRunner`` runs the same
+command here; dagster-dbt still chooses the nodes of the run's asset selection and still turns each node's
+result into its Dagster event, so what runs and what is recorded is what the CLI resource did.
+
+dbt runs in the warehouse's build folder, where the profile's relative path (``current/build.duckdb``) names
+the run's build: dbt keys its partial-parse cache on the profile's connection, and one relative path for every
+warehouse keeps the cache `make manifest` writes valid in a new warehouse too, so no refresh parses it all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from dagster import AssetExecutionContext, Failure
+from dagster_dbt import DbtProject
+from dagster_dbt.asset_utils import get_updated_cli_invocation_params_for_context
+from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
+
+# The events that carry a model's or seed's result, from which dagster-dbt makes the asset's Output. Tests are
+# not Dagster asset checks here (orchestration/assets.py: Translator): a failed test fails the step instead.
+RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult"})
+PARTIAL_PARSE = "partial_parse.msgpack"
+
+
+def build(
+    context: AssetExecutionContext,
+    args: Sequence[str],
+    project: DbtProject,
+    work_dir: Path,
+    target_path: Path,
+) -> Iterator[Any]:
+    """Run ``dbt <args>`` on the nodes of the run's selection, from ``work_dir``, writing its artifacts to
+    ``target_path``, and yield dagster-dbt's event for each model built; a failed node or a dbt error raises
+    ``Failure`` (after the events of the models that were built) naming what failed."""
+    from dbt.cli.main import dbtRunner
+    from dbt_common.events.functions import msg_to_dict, reset_metadata_vars
+
+    params = get_updated_cli_invocation_params_for_context(
+        context=context,
+        manifest={},
+        dagster_dbt_translator=None,  # type: ignore[arg-type]
+    )
+    project = params.dbt_project or project  # dagster-dbt's copy of it, when the selection needs a selector
+    target_path.mkdir(parents=True, exist_ok=True)
+    cache = Path(project.project_dir) / "target" / PARTIAL_PARSE
+    if cache.exists() and not (target_path / PARTIAL_PARSE).exists():
+        shutil.copy(cache, target_path / PARTIAL_PARSE)  # a new warehouse starts from `make manifest`'s parse
+    results: list[dict[str, Any]] = []
+
+    def keep_result(message) -> None:
+        if message.info.name in RESULT_EVENTS:
+            results.append(msg_to_dict(message))
+
+    command = [
+        *args,
+        *params.selection_args,
+        "--project-dir", str(project.project_dir),
+        "--profiles-dir", str(project.profiles_dir),
+        "--target-path", str(target_path),
+        "--log-path", str(target_path),
+        "--no-use-colors",  # its console lines go to the refresh's log file
+        # No manifest.json, written twice a build (2 s; the asset graph reads `make manifest`'s), nor
+        # graph.gpickle; run_results.json is written below.
+        "--no-write-json",
+    ]  # fmt: skip
+    reset_metadata_vars()  # dbt reads DBT_ENV_CUSTOM_ENV_* once per process: this run's, not the first run's
+    try:
+        with contextlib.chdir(work_dir), _indirect_selection(params.indirect_selection):
+            outcome = dbtRunner(callbacks=[keep_result]).invoke(command)
+    finally:
+        _close_build_database()
+    if hasattr(outcome.result, "write"):
+        outcome.result.write(str(target_path / "run_results.json"))
+    for raw_event in results:
+        yield from DbtCoreCliEventMessage(raw_event=raw_event, event_history_metadata={}).to_default_asset_events(
+            manifest=params.manifest,
+            dagster_dbt_translator=params.dagster_dbt_translator,
+            context=context,
+            target_path=target_path,
+            project=params.dbt_project,
+        )
+    if not outcome.success:
+        raise Failure(description=f"dbt {args[0]} failed: {_what_failed(outcome)}")
+
+
+def _what_failed(outcome) -> str:
+    """Each failed node with dbt's message, or dbt's own error when no node ran."""
+    failed = [
+        f"{result.node.unique_id} ({result.status}): {result.message or ''}".strip()
+        for result in getattr(outcome.result, "results", [])
+        if str(result.status) in {"error", "fail", "runtime error"}
+    ]
+    return "; ".join(failed[:10]) or str(outcome.exception)
+
+
+def _close_build_database() -> None:
+    """The profile keeps dbt's one DuckDB database open (``keep_open``), in dbt-duckdb's class-level
+    environment, which outlives the invocation in this process: close it, so the build file is free for the
+    publish step (with its own configuration) and the database's memory is released."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None:
+        environment.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
+@contextlib.contextmanager
+def _indirect_selection(mode: str | None) -> Iterator[None]:
+    """dagster-dbt asks for ``DBT_INDIRECT_SELECTION`` when the run's selection needs it (asset checks)."""
+    if mode is None:
+        yield
+        return
+    previous = os.environ.get("DBT_INDIRECT_SELECTION")
+    os.environ["DBT_INDIRECT_SELECTION"] = mode
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("DBT_INDIRECT_SELECTION", None)
+        else:
+            os.environ["DBT_INDIRECT_SELECTION"] = previous
