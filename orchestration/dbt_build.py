@@ -14,7 +14,6 @@ warehouse keeps the cache `make manifest` writes valid in a new warehouse too, s
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -74,7 +73,7 @@ def build(
     ]  # fmt: skip
     reset_metadata_vars()  # dbt reads DBT_ENV_CUSTOM_ENV_* once per process: this run's, not the first run's
     try:
-        with contextlib.chdir(work_dir), _indirect_selection(params.indirect_selection):
+        with contextlib.chdir(work_dir):
             outcome = dbtRunner(callbacks=[keep_result]).invoke(command)
     finally:
         _close_build_database()
@@ -112,20 +111,3 @@ def _close_build_database() -> None:
     if environment is not None:
         environment.close()
     DuckDBConnectionManager.close_all_connections()
-
-
-@contextlib.contextmanager
-def _indirect_selection(mode: str | None) -> Iterator[None]:
-    """dagster-dbt asks for ``DBT_INDIRECT_SELECTION`` when the run's selection needs it (asset checks)."""
-    if mode is None:
-        yield
-        return
-    previous = os.environ.get("DBT_INDIRECT_SELECTION")
-    os.environ["DBT_INDIRECT_SELECTION"] = mode
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("DBT_INDIRECT_SELECTION", None)
-        else:
-            os.environ["DBT_INDIRECT_SELECTION"] = previous
