@@ -206,3 +206,15 @@ class BarChart:
             axes.set_xlabel(unit)
             axes.spines[["top", "right"]].set_visible(False)
             return _svg(self.figure)
+
+
+_PAINTERS: dict[str, LineChart | BarChart] = {}
+
+
+def draw(kind: str, *args) -> str:
+    """One chart (``kind`` "line" or "bar", with that chart's ``render`` arguments) drawn on this process's
+    reused figure of that shape: the same SVG in whichever process draws it."""
+    painter = _PAINTERS.get(kind)
+    if painter is None:
+        painter = _PAINTERS[kind] = LineChart() if kind == "line" else BarChart()
+    return painter.render(*args)

@@ -4,6 +4,9 @@ drawn from exactly those rows, and where they come from. Pages only format what 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +14,7 @@ import matplotlib
 import polars as pl
 
 import report.charts as charts_module
-from report.charts import BarChart, LineChart, Series
+from report.charts import Series, draw
 from report.provenance import Provenance
 
 HEADINGS = {
@@ -102,42 +105,67 @@ class YearChart:
 CHART_CODE = hashlib.sha256(Path(charts_module.__file__).read_bytes() + matplotlib.__version__.encode()).hexdigest()
 
 
+# Charts a build draws in its own process; beyond this many, the rest are drawn by worker processes while
+# this one goes on building pages (a full report draws some 640, about 12 ms each). Starting the workers costs
+# about a second, so a refresh that redraws a few charts draws them here.
+INLINE_CHARTS = 60
+
+
 @dataclass(frozen=True)
 class Chart:
-    svg: str
+    drawing: str | Future  # the SVG, or a worker drawing it
     key: str  # digest of everything the SVG is drawn from
+
+    @property
+    def svg(self) -> str:
+        return self.drawing if isinstance(self.drawing, str) else self.drawing.result()
 
 
 class Charts:
     """The reused figures of one build. A chart drawn from the same data, labels and chart code as one in
     the previous report is taken from it instead of drawn again, so a refresh in which a source did not
-    change re-draws only what did (the SVG is the same bytes either way)."""
+    change re-draws only what did (the SVG is the same bytes either way). Use it as a context manager: it
+    stops the worker processes, if it started any."""
 
     def __init__(self, previous: dict[str, Path] | None = None) -> None:
-        self.line = LineChart()
-        self.bar = BarChart()
         self.previous = previous or {}
         self.drawn = 0
         self.reused = 0
+        self._workers: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Charts:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._workers is not None:
+            self._workers.shutdown(wait=True, cancel_futures=True)
+            self._workers = None
 
     @property
     def rendered(self) -> int:
         return self.drawn + self.reused
 
-    def _chart(self, spec: tuple, draw) -> Chart:
+    def _chart(self, spec: tuple) -> Chart:
+        """``spec``: the chart's kind and its ``render`` arguments."""
         key = hashlib.sha256(repr((CHART_CODE, spec)).encode()).hexdigest()[:24]
         earlier = self.previous.get(key)
         if earlier is not None and earlier.is_file():
             self.reused += 1
             return Chart(earlier.read_text(), key)
         self.drawn += 1
-        return Chart(draw(), key)
+        if self.drawn <= INLINE_CHARTS:
+            return Chart(draw(*spec), key)
+        if self._workers is None:
+            # spawned: a fork of a process running DuckDB and polars threads is not safe
+            context = multiprocessing.get_context("spawn")
+            self._workers = ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), mp_context=context)
+        return Chart(self._workers.submit(draw, *spec), key)
 
     def lines(self, years: list[int], series: list[Series], unit: str, whole: bool = True) -> Chart:
-        return self._chart(("line", years, series, unit, whole), lambda: self.line.render(years, series, unit, whole))
+        return self._chart(("line", years, series, unit, whole))
 
     def bars(self, labels: list[str], values: list, unit: str) -> Chart:
-        return self._chart(("bar", labels, values, unit), lambda: self.bar.render(labels, values, unit))
+        return self._chart(("bar", labels, values, unit))
 
 
 def year_view(

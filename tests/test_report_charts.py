@@ -105,3 +105,23 @@ def test_end_labels_are_spread_apart_and_stay_in_the_chart() -> None:
 )
 def test_cells_format_and_never_compute(value, column: str, text: str) -> None:
     assert cell(value, column) == text
+
+
+def test_charts_drawn_by_the_worker_processes_are_the_bytes_drawn_here(monkeypatch) -> None:
+    from report import views
+
+    lines = [
+        ([2000 + i, 2001 + i, 2002 + i], [Series("refugees", [i, 2 * i, None]), Series("IDPs", [3, i, 1])])
+        for i in range(4)
+    ]
+    bars = (["Türkiye", "Jordan", "Lebanon"], [3_000_000, 700_000, 800_000])
+    with views.Charts() as here:
+        expected = [here.lines(years, series, "persons").svg for years, series in lines] + [
+            here.bars(*bars, "persons").svg
+        ]
+    monkeypatch.setattr(views, "INLINE_CHARTS", 1)  # the first here, every later one in a worker process
+    with views.Charts() as split:
+        drawn = [split.lines(years, series, "persons") for years, series in lines] + [split.bars(*bars, "persons")]
+        assert [isinstance(chart.drawing, str) for chart in drawn] == [True, False, False, False, False]
+        assert [chart.svg for chart in drawn] == expected
+    assert split.drawn == 5
