@@ -23,7 +23,8 @@ def dbt_inputs(project_dir: Path = DBT_PROJECT_DIR) -> list[Path]:
         for path in (project_dir / folder).rglob("*")
         if path.suffix in INPUT_SUFFIXES and path.is_file()
     ]
-    return [*files, project_dir / "dbt_project.yml"]
+    # profiles.yml too: dbt keys its partial-parse cache on the profile, so its cache must be parsed again
+    return [*files, project_dir / "dbt_project.yml", project_dir / "profiles.yml"]
 
 
 def manifest_problem(project_dir: Path = DBT_PROJECT_DIR, manifest: Path = MANIFEST) -> str | None:
