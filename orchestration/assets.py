@@ -129,7 +129,7 @@ def dbt_models(context: AssetExecutionContext, warehouse: WarehouseResource):
     """``dbt build`` against this run's build database: models and their tests, tests gating.
 
     dbt's debug log (every SQL statement, some 17 MB a build) is left out of its log file: writing it cost
-    seconds; warnings and errors are still written there, and the events dagster-dbt reads still stream.
+    seconds; warnings and errors are still written there, and its console lines go to the refresh's log.
     """
     paths = warehouse.paths()
     try:

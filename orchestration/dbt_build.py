@@ -3,8 +3,8 @@
 dagster-dbt's ``DbtCliResource`` starts dbt as a new Python process, which imports dbt again (Dagster has
 already imported most of it) and streams every event as a JSON line for Dagster to parse back: seconds of
 start-up on every refresh, and a second interpreter's memory beside Dagster's. ``dbtRunner`` runs the same
-command here; dagster-dbt still chooses the nodes of the run's asset selection and still turns each node's
-result into its Dagster event, so what runs and what is recorded is what the CLI resource did.
+command here; dagster-dbt still chooses the nodes of the run's asset selection and still turns each model's
+result into its Dagster materialization, so what runs is what the CLI resource ran.
 
 dbt runs in the warehouse's build folder, where the profile's relative path (``current/build.duckdb``) names
 the run's build: dbt keys its partial-parse cache on the profile's connection, and one relative path for every
