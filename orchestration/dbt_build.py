@@ -49,10 +49,7 @@ def build(
         dagster_dbt_translator=None,  # type: ignore[arg-type]
     )
     project = params.dbt_project or project  # dagster-dbt's copy of it, when the selection needs a selector
-    target_path.mkdir(parents=True, exist_ok=True)
-    cache = Path(project.project_dir) / "target" / PARTIAL_PARSE
-    if cache.exists() and not (target_path / PARTIAL_PARSE).exists():
-        shutil.copy(cache, target_path / PARTIAL_PARSE)  # a new warehouse starts from `make manifest`'s parse
+    start_from_parse_cache(Path(project.project_dir), target_path)
     results: list[dict[str, Any]] = []
 
     def keep_result(message) -> None:
@@ -85,10 +82,19 @@ def build(
             dagster_dbt_translator=params.dagster_dbt_translator,
             context=context,
             target_path=target_path,
-            project=params.dbt_project,
+            project=project,
         )
     if not outcome.success:
         raise Failure(description=f"dbt {args[0]} failed: {_what_failed(outcome)}")
+
+
+def start_from_parse_cache(project_dir: Path, target_path: Path) -> None:
+    """A new target folder (a new warehouse's ``dbt/``) starts from the parse cache `make manifest` wrote, so
+    dbt parses nothing; a folder with a cache of its own keeps it (dbt rewrites it whenever it parses)."""
+    cache = project_dir / "target" / PARTIAL_PARSE
+    target_path.mkdir(parents=True, exist_ok=True)
+    if cache.exists() and not (target_path / PARTIAL_PARSE).exists():
+        shutil.copy(cache, target_path / PARTIAL_PARSE)
 
 
 def _what_failed(outcome) -> str:

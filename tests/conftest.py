@@ -45,11 +45,10 @@ def run_dbt(
     As in a refresh, dbt starts in ``work`` and reaches the file through the link ``work/current``, so its
     profile is the pipeline's and it starts from the parse cache of `make manifest` instead of parsing all."""
     assert database.name == BUILD_NAME, f"dbt's database is named after its file: call it {BUILD_NAME}"
+    from orchestration.dbt_build import start_from_parse_cache  # imports Dagster: only where dbt runs
+
     target = work / "target"
-    target.mkdir(parents=True, exist_ok=True)
-    parse_cache = REPO / "dbt_project" / "target" / "partial_parse.msgpack"
-    if parse_cache.exists():
-        shutil.copy(parse_cache, target)
+    start_from_parse_cache(REPO / "dbt_project", target)
     link = work / DBT_BUILD_DB.parent
     link.symlink_to(database.parent.resolve(), target_is_directory=True)
     result = subprocess.run(
