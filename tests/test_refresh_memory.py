@@ -4,6 +4,7 @@ table once its report is out. Each runs in a new process, whose resident set is 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -102,3 +103,50 @@ def test_a_check_from_parquet_reports_exactly_what_the_check_of_the_frame_report
         "file demo/population.csv, row 6, field 'refugees': value 1099511627776",
     ]
     assert from_file.as_dict() == from_frame.as_dict()
+
+
+def _worker_rss_mb() -> int:
+    """Resident set of this process's check worker, the one child started by multiprocessing's spawn."""
+    children = [
+        int(pid)
+        for task in Path("/proc/self/task").iterdir()
+        for pid in (task / "children").read_text().split()
+        if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()
+    ]
+    assert len(children) == 1, children
+    return int(Path(f"/proc/{children[0]}/statm").read_text().split()[1]) * 4096 >> 20
+
+
+def test_the_check_worker_holds_none_of_a_table_once_it_has_reported(tmp_path: Path, monkeypatch) -> None:
+    from ingest.common.settings import return_freed_memory_promptly
+    from warehouse import check_worker
+
+    # The worker inherits the allocator settings of the process that starts it, as from `maw refresh`.
+    monkeypatch.setenv("_RJEM_MALLOC_CONF", os.environ.get("_RJEM_MALLOC_CONF", ""))
+    return_freed_memory_promptly()
+
+    suite = not_null("code", "count")
+    columns = {"_source_file": "demo.csv"}
+    small, large = tmp_path / "small.parquet", tmp_path / "large.parquet"
+    pl.DataFrame({"code": ["a"], "count": [1], **columns, "_source_row": [2]}).write_parquet(small)
+    pl.DataFrame(
+        {
+            "code": [f"code-{i % 1000:04d}-with-some-width" for i in range(2_000_000)],
+            "count": list(range(2_000_000)),
+            **columns,
+            "_source_row": list(range(2, 2_000_002)),
+        }
+    ).write_parquet(large)
+    check_worker.start()
+    try:
+        check_worker.submit(("run", "demo", "small"), small, "small", suite)
+        assert check_worker.take(("run", "demo", "small"))[0].success
+        before = _worker_rss_mb()
+        check_worker.submit(("run", "demo", "large"), large, "large", suite)
+        report, _ = check_worker.take(("run", "demo", "large"))
+        kept = _worker_rss_mb() - before
+    finally:
+        check_worker.stop()
+    assert report.success and report.rows == 2_000_000
+    assert not large.exists(), "the handed-over file is removed once checked"
+    assert kept < 60, f"the worker still holds {kept} MB after checking a 2-million-row table"

@@ -10,6 +10,8 @@ runs until the check has the report, and a failed report quarantines the load. W
 
 from __future__ import annotations
 
+import atexit
+import gc
 import multiprocessing
 import time
 from collections.abc import Sequence
@@ -25,6 +27,12 @@ _pending: dict[tuple[str, str, str], Future] = {}
 def _warm() -> None:
     import expectations.runner  # noqa: F401  (the slow import, done while the parent starts Dagster)
 
+    # The imports' objects live as long as the worker: frozen, the collection after each check (below)
+    # scans only what checks made, 0.02 s instead of 0.2 s. Unfrozen at exit, so that DuckDB's
+    # bindings find their objects freed and print no leak report.
+    gc.freeze()
+    atexit.register(gc.unfreeze)
+
 
 def _validate(table: Path, suite_name: str, expectations: Sequence[Expectation]) -> tuple[CheckReport, float]:
     """Validate a loaded table handed over as Parquet (removed afterwards: the build database has it)."""
@@ -35,6 +43,10 @@ def _validate(table: Path, suite_name: str, expectations: Sequence[Expectation])
         report = validate_parquet(table, suite_name, expectations)
     finally:
         table.unlink()
+    # GE leaves a validated frame in reference cycles, which only Python's cycle collector frees, and that
+    # seldom runs: collected here, the worker does not hold the table it checked (about 160 MB less at the
+    # UNHCR demographics check) while the next dataset loads.
+    gc.collect()
     return report, time.perf_counter() - clock
 
 
