@@ -53,7 +53,8 @@ def _pandas_column(column: pl.Series) -> pd.Series:
     other dtype (nullable pandas types, decimals, millisecond dates) it calls a Python function per value.
 
     An integer column with NULLs becomes float64 (exact for any count below 2**53) and a decimal float64, for
-    range and set checks only: failures are reported from the polars frame, with the exact value.
+    range and set checks only: failures are reported from the polars frame (or the Parquet file), with the
+    exact value.
     """
     if isinstance(column.dtype, pl.Decimal):
         column = column.cast(pl.Float64)
@@ -72,7 +73,7 @@ def validate(frame: pl.DataFrame, suite_name: str, expectations: Sequence[Expect
 
 def validate_parquet(table: Path, suite_name: str, expectations: Sequence[Expectation]) -> CheckReport:
     """``validate`` on a table handed over as Parquet, read a column at a time into the pandas view only;
-    the rows named in failures are read back from the file. The check worker so never holds the polars
+    the rows named in failures are read back from the file. So the check worker never holds the polars
     frame beside its view (80 MB of the UNHCR demographics check)."""
     names = pl.read_parquet_schema(table)
     view = pd.DataFrame(

@@ -317,7 +317,7 @@ def _parser(spec: Endpoint):
                 else:
                     text = read_csv_text(landed, list(spec.schema))
                     frames.append(cast_checked(text, spec.schema, landed, first_row=2))
-            frame = pl.concat(frames, how="vertical", rechunk=False)
+            frame = pl.concat(frames, how="vertical")
         names = [c for c in ("coo_name", "coa_name", "name") if c in frame.columns]
         return frame.with_columns(pl.col(c).str.strip_chars() for c in names)
 
