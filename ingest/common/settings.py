@@ -258,6 +258,9 @@ def hand_build_db_to_dbt(database: str, run_id: str) -> None:
     os.environ["DBT_ENV_CUSTOM_ENV_MAW_RUN_ID"] = run_id
 
 
+_NO_DECAY = "dirty_decay_ms:0,muzzy_decay_ms:0"
+
+
 def return_freed_memory_promptly() -> None:
     """polars' allocator (jemalloc) keeps freed pages for half a second (polars' default), so a refresh's
     process holds the peak of the dataset it parsed while the next one parses and the check worker
@@ -268,9 +271,6 @@ def return_freed_memory_promptly() -> None:
     current = os.environ.get("_RJEM_MALLOC_CONF", "")
     if not current.endswith(_NO_DECAY):
         os.environ["_RJEM_MALLOC_CONF"] = f"{current},{_NO_DECAY}" if current else _NO_DECAY
-
-
-_NO_DECAY = "dirty_decay_ms:0,muzzy_decay_ms:0"
 
 
 def quiet_third_party_telemetry() -> None:
