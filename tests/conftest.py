@@ -20,12 +20,14 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 import pytest
 
+from tests.watched_refresh import WatchedRefresh, run_watched_refresh
 from warehouse import BUILD_NAME, DBT_BUILD_DB
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = (REPO / ".." / "shared" / "data").resolve()
 DEMO_MIRROR = REPO / "demo_mirror"
 MAW = [sys.executable, "-m", "orchestration.cli"]
+WATCHED_RESULT = "watched-refresh.json"  # what the watched refresh did, for every xdist worker
 
 
 @pytest.fixture(scope="session")
@@ -96,19 +98,30 @@ def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
     return [tuple(row) for row in json.loads(out.stdout)]
 
 
-def _refresh_once(tmp_factory, name: str, *args: str) -> Path:
-    """One build per test run, shared by the pytest-xdist workers too (they share the parent of their base
-    temporary directory): the first worker to need it builds it, the others wait for it."""
+def _build_once(tmp_factory, name: str, done: str, build: Callable[[Path], None]) -> Path:
+    """Run ``build`` into a folder once per test run, shared by the pytest-xdist workers too (they share the
+    parent of their base temporary directory): the first worker to need it builds it, the others wait for it.
+    The folder is built when it holds no file ``done``."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
-        warehouse = tmp_factory.mktemp(name)
+        folder = tmp_factory.mktemp(name)
     else:
-        warehouse = tmp_factory.getbasetemp().parent / name
-    with open(warehouse.parent / f".{name}.lock", "w") as lock:
+        folder = tmp_factory.getbasetemp().parent / name
+    with open(folder.parent / f".{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (warehouse / "migration.duckdb").exists():
-            result = run_maw("refresh", *args, warehouse=warehouse)
-            assert result.returncode == 0, f"refresh failed:\n{result.stdout}\n{result.stderr}"
-    return warehouse
+        if not (folder / done).exists():
+            folder.mkdir(exist_ok=True)
+            build(folder)
+    return folder
+
+
+def _refresh_once(tmp_factory, name: str, *args: str) -> Path:
+    """A warehouse refreshed once per test run."""
+
+    def refresh(warehouse: Path) -> None:
+        result = run_maw("refresh", *args, warehouse=warehouse)
+        assert result.returncode == 0, f"refresh failed:\n{result.stdout}\n{result.stderr}"
+
+    return _build_once(tmp_factory, name, "migration.duckdb", refresh)
 
 
 @pytest.fixture(scope="session")
@@ -123,6 +136,18 @@ def shared_warehouse(tmp_path_factory, shared_data: Path) -> Path:
     return _refresh_once(tmp_path_factory, "shared-warehouse", "--mirror", str(shared_data))
 
 
+@pytest.fixture(scope="session")
+def watched_refresh(tmp_path_factory, demo_warehouse: Path) -> WatchedRefresh:
+    """A copy of the demo warehouse refreshed once from a mirror with one changed file while two readers
+    read its published file (tests/watched_refresh.py); the tests that read what it did share it."""
+
+    def refresh(work: Path) -> None:
+        run_watched_refresh(demo_warehouse, DEMO_MIRROR, work, run_maw).save(work / WATCHED_RESULT)
+
+    folder = _build_once(tmp_path_factory, "watched-refresh", WATCHED_RESULT, refresh)
+    return WatchedRefresh.load(folder / WATCHED_RESULT)
+
+
 @pytest.fixture
 def mirror_copy(tmp_path: Path) -> Callable[[Path], Path]:
     """Copy a mirror directory so a test can damage it."""
@@ -133,20 +158,6 @@ def mirror_copy(tmp_path: Path) -> Callable[[Path], Path]:
         return target
 
     return copy
-
-
-@pytest.fixture
-def changed_mirror(tmp_path: Path) -> Path:
-    """The demo mirror with one change: the first refugee figure of unhcr/population raised by one."""
-    from tests.unhcr_helpers import raw_rows, write_rows
-
-    mirror = tmp_path / "changed-mirror"
-    shutil.copytree(DEMO_MIRROR, mirror)
-    path = mirror / "unhcr" / "population.csv.gz"
-    rows = raw_rows(path)
-    rows[0]["refugees"] = str(int(rows[0]["refugees"] or 0) + 1)
-    write_rows(path, rows)
-    return mirror
 
 
 def connect_published(warehouse: Path) -> duckdb.DuckDBPyConnection:

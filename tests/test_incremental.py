@@ -13,6 +13,7 @@ import pytest
 
 from ingest.registry import all_datasets
 from tests.conftest import REPO, query, run_maw
+from tests.watched_refresh import WatchedRefresh
 from warehouse import WarehousePaths, fingerprints, incremental, refresh_log
 
 # A full rebuild records a new retrieval (time and place) for every file; a carried-over row keeps the
@@ -81,17 +82,14 @@ def test_a_refresh_with_nothing_changed_publishes_nothing_and_leaves_the_file_by
 
 @pytest.mark.slow
 def test_one_changed_dataset_rebuilds_only_its_downstream_models_and_equals_a_full_rebuild(
-    demo_warehouse: Path, changed_mirror: Path, tmp_path: Path
+    demo_warehouse: Path, watched_refresh: WatchedRefresh, tmp_path: Path
 ) -> None:
-    mirror = changed_mirror
-    partial = _copy(demo_warehouse, tmp_path / "partial")
-    full = _copy(demo_warehouse, tmp_path / "full")
-
-    result = run_maw("refresh", "--mirror", str(mirror), warehouse=partial)
-    assert result.returncode == 0, result.stdout + result.stderr
+    partial = watched_refresh.warehouse  # the demo warehouse refreshed from a mirror with one changed file
+    assert watched_refresh.returncode == 0, watched_refresh.stdout + watched_refresh.stderr
     carried = len(all_datasets()) - 1
-    assert f"changed: unhcr/population; models downstream of them; carried over: {carried}" in result.stderr
-    result = run_maw("refresh", "--full", "--mirror", str(mirror), warehouse=full)
+    assert f"changed: unhcr/population; models downstream of them; carried over: {carried}" in watched_refresh.stderr
+    full = _copy(demo_warehouse, tmp_path / "full")
+    result = run_maw("refresh", "--full", "--mirror", str(watched_refresh.mirror), warehouse=full)
     assert result.returncode == 0, result.stdout + result.stderr
 
     partial_run = _latest_run(partial / "migration.duckdb")

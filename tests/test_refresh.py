@@ -5,13 +5,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import DEMO_MIRROR, query, run_maw
+from tests.watched_refresh import WatchedRefresh
 
 
 def _sha256(path: Path) -> str:
@@ -89,47 +88,20 @@ def test_missing_source_file_fails_cleanly(published_copy: Path, mirror_copy) ->
     assert _sha256(published_copy / "migration.duckdb") == before
 
 
-def test_refresh_publishes_while_a_reader_holds_the_file_open(published_copy: Path, changed_mirror: Path) -> None:
-    database = published_copy / "migration.duckdb"
-    stop = published_copy.parent / "reader.stop"
-    reader = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, pathlib, sys, time\n"
-            "con = duckdb.connect(sys.argv[1], read_only=True)\n"
-            "print('open', flush=True)\n"
-            "stop = pathlib.Path(sys.argv[2])\n"
-            "n = 0\n"
-            "while not stop.exists():\n"
-            "    n += con.execute('select count(*) from marts.country_year').fetchone()[0] > 0\n"
-            "    time.sleep(0.05)\n"
-            "print('reads', n, con.execute('select count(*) from meta.publish').fetchone()[0], flush=True)\n",
-            str(database),
-            str(stop),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert reader.stdout.readline().strip() == "open"
-    try:  # the reader holds the file open until the refresh has ended, however long it takes
-        result = run_maw("refresh", "--mirror", str(changed_mirror), warehouse=published_copy)
-    finally:
-        stop.touch()
-    assert result.returncode == 0, result.stderr
+def test_refresh_publishes_while_a_reader_holds_the_file_open(watched_refresh: WatchedRefresh) -> None:
+    assert watched_refresh.returncode == 0, watched_refresh.stderr
+    database = watched_refresh.warehouse / "migration.duckdb"
     assert query(database, "select count(*) from meta.publish") == [(2,)], "a new reader sees the new publish"
-    out, err = reader.communicate(timeout=90)
-    assert reader.returncode == 0, err
-    _, reads, publishes_seen = out.split()
+    first, last = watched_refresh.duckdb_reader
+    assert first == "open"
+    _, reads, publishes_seen = last.split()
     assert int(reads) > 10 and publishes_seen == "1", "the old reader kept its consistent view"
 
 
-def test_unchanged_raw_bytes_skip_parsing(published_copy: Path, changed_mirror: Path) -> None:
-    result = run_maw("refresh", "--mirror", str(changed_mirror), warehouse=published_copy)
-    assert result.returncode == 0, result.stderr
+def test_unchanged_raw_bytes_skip_parsing(watched_refresh: WatchedRefresh) -> None:
+    assert watched_refresh.returncode == 0, watched_refresh.stderr
     rows = query(
-        published_copy / "migration.duckdb",
+        watched_refresh.warehouse / "migration.duckdb",
         """select dataset, unchanged, parse_seconds from meta.loads
            where run_id = (select run_id from meta.publish order by published_at desc limit 1) and source = 'unhcr'""",
     )

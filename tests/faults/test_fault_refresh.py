@@ -31,9 +31,11 @@ def warehouse(demo_warehouse: Path, tmp_path: Path) -> Path:
     return target
 
 
-def _mirror(tmp_path: Path, edits: dict[str, list[dict]] | None = None, drop: tuple[str, ...] = ()) -> Path:
+def _mirror(
+    tmp_path: Path, edits: dict[str, list[dict]] | None = None, drop: tuple[str, ...] = (), name: str = "mirror"
+) -> Path:
     """A copy of the demo mirror (symlinks), with UNHCR files rewritten and folders left out."""
-    target = tmp_path / "mirror"
+    target = tmp_path / name
     for path in DEMO_MIRROR.rglob("*"):
         relative = str(path.relative_to(DEMO_MIRROR))
         if path.is_dir() or relative.startswith(drop):
@@ -107,28 +109,35 @@ def test_strict_refresh_blocks_a_shrunk_file_and_a_9e18_count_naming_both(wareho
 
 def test_two_refreshes_at_once_an_accepted_drop_and_no_history_lost(warehouse: Path, tmp_path) -> None:
     mirror = _mirror(tmp_path, {"unhcr/population.csv.gz": _shrunk_population()})
+    # The waiting refresh reads the same shrunk file (published by then) and one revised flow figure, so it
+    # publishes again after rebuilding only what is downstream of that one dataset.
+    flows = raw_rows(DEMO_MIRROR / "unhcr" / "flows.csv.gz")
+    flows[0]["asylum_seekers"] = str(int(flows[0]["asylum_seekers"] or 0) + 1)
+    revised = {"unhcr/population.csv.gz": _shrunk_population(), "unhcr/flows.csv.gz": flows}
+    next_mirror = _mirror(tmp_path, revised, name="next-mirror")
     database = warehouse / "migration.duckdb"
     (publishes,) = query(database, "select count(*) from meta.publish")[0]
     environment = {**os.environ, "MAW_WAREHOUSE_DIR": str(warehouse), "GX_ANALYTICS_ENABLED": "false"}
 
-    def start(*args: str) -> subprocess.Popen:
+    def start(mirror: Path, *args: str) -> subprocess.Popen:
         command = [*MAW, "refresh", "--mirror", str(mirror), *args]
         return subprocess.Popen(command, cwd=REPO, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
-    first = start("--accept", "unhcr/population")
+    first = start(mirror, "--accept", "unhcr/population")
     lock = warehouse / ".refresh.lock"
     deadline = time.monotonic() + 120
     while f"pid {first.pid}" not in (lock.read_text() if lock.exists() else ""):
         assert time.monotonic() < deadline and first.poll() is None, "the first refresh never took the lock"
         time.sleep(0.2)
-    # waits its turn, then rebuilds from the same mirror (--full: unchanged sources alone would publish nothing)
-    waiting = start("--wait", "900", "--full")
+    waiting = start(next_mirror, "--wait", "900")  # waits its turn
     busy = run_maw("refresh", "--mirror", str(mirror), warehouse=warehouse)
 
     assert busy.returncode == 75, busy.stderr[-2000:]
     assert "another refresh is running" in busy.stderr and f"pid {first.pid}" in busy.stderr
     assert first.wait(timeout=900) == 0, first.stderr.read().decode()[-3000:]
-    assert waiting.wait(timeout=900) == 0, waiting.stderr.read().decode()[-3000:]
+    waited = waiting.wait(timeout=900), waiting.stderr.read().decode()
+    assert waited[0] == 0, waited[1][-3000:]
+    assert "plan: changed: unhcr/flows; models downstream" in waited[1], "planned once the first had published"
     assert query(database, "select count(*) from meta.publish") == [(publishes + 2,)], "no publish record lost"
     accepted = query(database, "select source, dataset, previous_rows, rows from meta.acceptances")
     assert accepted == [("unhcr", "population", 231, 23)]
