@@ -56,8 +56,7 @@ print("reads", reads, "errors", errors, flush=True)
 class WatchedRefresh:
     """What the refresh did and what its two readers printed (their first and last lines)."""
 
-    started_from: Path  # the demo warehouse, as it was before
-    warehouse: Path  # its copy, refreshed
+    warehouse: Path  # a copy of the demo warehouse, refreshed
     mirror: Path
     returncode: int
     stdout: str
@@ -71,9 +70,7 @@ class WatchedRefresh:
     @classmethod
     def load(cls, path: Path) -> WatchedRefresh:
         fields = json.loads(path.read_text())
-        return cls(**{k: Path(fields[k]) for k in ("started_from", "warehouse", "mirror")} | {
-            k: v for k, v in fields.items() if k not in ("started_from", "warehouse", "mirror")
-        })  # fmt: skip
+        return cls(**{k: Path(v) if k in ("warehouse", "mirror") else v for k, v in fields.items()})
 
 
 def write_changed_mirror(source: Path, target: Path) -> Path:
@@ -116,6 +113,4 @@ def run_watched_refresh(demo_warehouse: Path, demo_mirror: Path, work: Path, run
     finally:
         stop.touch()
     duckdb_reader, bi_client = (_finish_reader(reader, first) for reader, first in readers)
-    return WatchedRefresh(
-        demo_warehouse, warehouse, mirror, result.returncode, result.stdout, result.stderr, duckdb_reader, bi_client
-    )
+    return WatchedRefresh(warehouse, mirror, result.returncode, result.stdout, result.stderr, duckdb_reader, bi_client)
