@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -133,6 +134,10 @@ def _run(args: argparse.Namespace, paths: WarehousePaths, mode: str, mirror: str
 
     from orchestration.definitions import defs
     from warehouse.publish import discard_build
+
+    # What Dagster and dbt built on import lives as long as the process: out of the cycle collector's reach,
+    # the full collections during the run no longer walk it.
+    gc.freeze()
 
     job = defs.resolve_job_def("nightly_refresh")
     run_config = {
@@ -394,6 +399,15 @@ def report(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; the process exits next, so what it allocated is frozen first: the interpreter's last
+    cycle collection at exit would walk all of it (1.1 s after a refresh) to free memory the exit returns anyway."""
+    try:
+        return _dispatch(argv)
+    finally:
+        gc.freeze()
+
+
+def _dispatch(argv: list[str] | None) -> int:
     quiet_third_party_telemetry()
     parser = argparse.ArgumentParser(prog="maw", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="show Dagster and dbt logs")
