@@ -110,6 +110,17 @@ def test_unchanged_raw_bytes_skip_parsing(watched_refresh: WatchedRefresh) -> No
     assert [unchanged for dataset, unchanged, _ in rows if dataset == "population"] == [False]
 
 
+def test_a_refresh_ends_with_its_whole_summary_and_no_complaint_from_skipping_teardown(
+    watched_refresh: WatchedRefresh,
+) -> None:
+    """`maw refresh` leaves without the interpreter's teardown; what an exit must still do (flush the
+    summary, free multiprocessing's semaphores) shows here as the summary's last line and a quiet stderr."""
+    assert watched_refresh.returncode == 0, watched_refresh.stderr
+    assert watched_refresh.stdout.strip().splitlines()[-1].startswith("Query it: maw sql")
+    for complaint in ("resource_tracker", "leaked", "Exception ignored", "Traceback"):
+        assert complaint not in watched_refresh.stderr, watched_refresh.stderr[-2000:]
+
+
 @pytest.mark.parametrize(
     ("iso3", "millions"),
     [("IRN", 3.8), ("TUR", 3.3), ("COL", 2.9), ("DEU", 2.6), ("PAK", 2.0)],
