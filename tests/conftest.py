@@ -30,29 +30,6 @@ MAW = [sys.executable, "-m", "orchestration.cli"]
 WATCHED_RESULT = "watched-refresh.json"  # what the watched refresh did, for every xdist worker
 
 
-# The warehouses built once per test run (below), which the tests that read them wait for.
-SHARED_BUILDS = ("demo_warehouse", "shared_warehouse")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Order the run so no xdist worker waits for another's build: the first test needing each shared build
-    goes first (xdist deals the first tests out to the workers in turn, so the builds start at once), then
-    the tests needing none, then the rest, which find their builds done. Within each group the slow tests go
-    first, so a long one does not start last while the other worker has nothing left."""
-    needs = [[name for name in SHARED_BUILDS if name in item.fixturenames] for item in items]
-    first = [
-        next(i for i, n in enumerate(needs) if name in n) for name in SHARED_BUILDS if any(name in n for n in needs)
-    ]
-    ordered = sorted(
-        range(len(items)),
-        key=lambda i: (
-            first.index(i) if i in first else len(first) + bool(needs[i]),
-            items[i].get_closest_marker("slow") is None,
-        ),
-    )
-    items[:] = [items[i] for i in ordered]
-
-
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The real source snapshots; tests that need them skip when ../shared/data is absent."""
