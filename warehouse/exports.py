@@ -52,7 +52,7 @@ def write_exports(con: duckdb.DuckDBPyConnection, folder: Path, record: dict) ->
     ]
     previous = _previous_files(folder.parent / "latest")
     files: list[dict] = []
-    to_write: list[tuple[dict, str]] = []
+    to_write: list[tuple[dict, str, str]] = []  # (manifest entry, mart, COPY options)
     for table in tables:
         rows = con.execute(f"select count(*) from marts.{sql.ident(table)}").fetchone()[0]
         content = _content_key(con, table)
@@ -72,7 +72,7 @@ def write_exports(con: duckdb.DuckDBPyConnection, folder: Path, record: dict) ->
                 "content": content,
             }
             files.append(written)
-            to_write.append((written, options))
+            to_write.append((written, table, options))
     # The largest first, so the longest file is never the one left to write alone at the end.
     to_write.sort(key=lambda job: -job[0]["rows"])
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:
@@ -91,10 +91,9 @@ def write_exports(con: duckdb.DuckDBPyConnection, folder: Path, record: dict) ->
     return manifest
 
 
-def _write(con: duckdb.DuckDBPyConnection, folder: Path, entry: dict, options: str) -> None:
+def _write(con: duckdb.DuckDBPyConnection, folder: Path, entry: dict, table: str, options: str) -> None:
     """Copy one mart into ``entry["file"]`` through a cursor of its own, and record the file's size and hash."""
     path = folder / entry["file"]
-    table = entry["table"].removeprefix("marts.")
     with con.cursor() as cursor:
         cursor.execute(f"copy (select * from marts.{sql.ident(table)}) to {sql.literal(path)} ({options})")
     entry |= {"bytes": path.stat().st_size, "sha256": _sha256(path)}
