@@ -20,13 +20,12 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 import pytest
 
+from tests.maw_helpers import REPO, run_maw
 from tests.watched_refresh import WatchedRefresh, run_watched_refresh
 from warehouse import BUILD_NAME, DBT_BUILD_DB
 
-REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = (REPO / ".." / "shared" / "data").resolve()
 DEMO_MIRROR = REPO / "demo_mirror"
-MAW = [sys.executable, "-m", "orchestration.cli"]
 WATCHED_RESULT = "watched-refresh.json"  # what the watched refresh did, for every xdist worker
 
 
@@ -67,19 +66,6 @@ def run_dbt(
     )  # fmt: skip
     link.unlink()
     return result, json.loads((target / "run_results.json").read_text())["results"]
-
-
-def run_maw(*args: str, warehouse: Path, env: dict[str, str] | None = None, timeout: int = 900):
-    """Run ``maw`` in a new process, as a person or the scheduler would."""
-    environment = {
-        **os.environ,
-        "MAW_WAREHOUSE_DIR": str(warehouse),
-        "GX_ANALYTICS_ENABLED": "false",
-        **(env or {}),
-    }
-    return subprocess.run(
-        [*MAW, *args], cwd=REPO, env=environment, capture_output=True, text=True, timeout=timeout, check=False
-    )
 
 
 def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
@@ -142,7 +128,7 @@ def watched_refresh(tmp_path_factory, demo_warehouse: Path) -> WatchedRefresh:
     read its published file (tests/watched_refresh.py); the tests that read what it did share it."""
 
     def refresh(work: Path) -> None:
-        run_watched_refresh(demo_warehouse, DEMO_MIRROR, work, run_maw).save(work / WATCHED_RESULT)
+        run_watched_refresh(demo_warehouse, DEMO_MIRROR, work).save(work / WATCHED_RESULT)
 
     folder = _build_once(tmp_path_factory, "watched-refresh", WATCHED_RESULT, refresh)
     return WatchedRefresh.load(folder / WATCHED_RESULT)

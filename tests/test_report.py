@@ -20,7 +20,7 @@ from orchestration.assets import static_report
 from orchestration.resources import WarehouseResource
 from report.pages import budget_slug
 from report.site import ReportError, build_report, cell
-from tests.conftest import MAW, REPO
+from tests.maw_helpers import MAW, REPO
 from tests.report_helpers import (
     broken_links,
     canonical,

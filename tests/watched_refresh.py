@@ -12,6 +12,7 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from tests.maw_helpers import run_maw
 from tests.unhcr_helpers import raw_rows, write_rows
 
 # Holds the published file open from before the refresh until it has ended, counting its reads; then says
@@ -73,7 +74,7 @@ class WatchedRefresh:
         return cls(**{k: Path(v) if k in ("warehouse", "mirror") else v for k, v in fields.items()})
 
 
-def write_changed_mirror(source: Path, target: Path) -> Path:
+def _write_changed_mirror(source: Path, target: Path) -> Path:
     """A copy of ``source`` with one change: the first refugee figure of unhcr/population raised by one."""
     shutil.copytree(source, target)
     path = target / "unhcr" / "population.csv.gz"
@@ -100,10 +101,10 @@ def _finish_reader(reader: subprocess.Popen, first: str) -> list[str]:
     return [first, lines[-1] if lines else ""]
 
 
-def run_watched_refresh(demo_warehouse: Path, demo_mirror: Path, work: Path, run_maw) -> WatchedRefresh:
+def run_watched_refresh(demo_warehouse: Path, demo_mirror: Path, work: Path) -> WatchedRefresh:
     """Copy the demo warehouse into ``work``, start both readers on its published file, refresh it from the
     changed mirror, then stop the readers."""
-    mirror = write_changed_mirror(demo_mirror, work / "changed-mirror")
+    mirror = _write_changed_mirror(demo_mirror, work / "changed-mirror")
     warehouse = work / "warehouse"
     shutil.copytree(demo_warehouse, warehouse, symlinks=True, ignore=shutil.ignore_patterns("*.lock"))
     database, stop = warehouse / "migration.duckdb", work / "readers.stop"

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_MIRROR, MAW, REPO, query, run_maw
+from tests.conftest import DEMO_MIRROR, query
+from tests.maw_helpers import MAW, REPO, run_maw
 from tests.unhcr_helpers import raw_rows, write_rows
 
 pytestmark = pytest.mark.slow
@@ -108,12 +109,13 @@ def test_strict_refresh_blocks_a_shrunk_file_and_a_9e18_count_naming_both(wareho
 
 
 def test_two_refreshes_at_once_an_accepted_drop_and_no_history_lost(warehouse: Path, tmp_path) -> None:
-    mirror = _mirror(tmp_path, {"unhcr/population.csv.gz": _shrunk_population()})
+    shrunk = _shrunk_population()
+    mirror = _mirror(tmp_path, {"unhcr/population.csv.gz": shrunk})
     # The waiting refresh reads the same shrunk file (published by then) and one revised flow figure, so it
     # publishes again after rebuilding only what is downstream of that one dataset.
     flows = raw_rows(DEMO_MIRROR / "unhcr" / "flows.csv.gz")
     flows[0]["asylum_seekers"] = str(int(flows[0]["asylum_seekers"] or 0) + 1)
-    revised = {"unhcr/population.csv.gz": _shrunk_population(), "unhcr/flows.csv.gz": flows}
+    revised = {"unhcr/population.csv.gz": shrunk, "unhcr/flows.csv.gz": flows}
     next_mirror = _mirror(tmp_path, revised, name="next-mirror")
     database = warehouse / "migration.duckdb"
     (publishes,) = query(database, "select count(*) from meta.publish")[0]
