@@ -7,7 +7,8 @@ temporary warehouse; peak memory is the largest resident set of any process of t
 its check worker or the dbt it starts) and the peak of the sum over its processes, sampled from /proc, twice:
 summed resident sets (RSS, which counts a library page shared by two processes twice) and summed
 proportional sets (PSS: each shared page split between the processes that map it, so the sum is the memory
-the refresh holds). Seconds per stage come from the
+the refresh holds). The CPU seconds of all its processes give each refresh a floor: on this machine's cores
+it cannot finish in less than CPU / cores, however well its stages overlap. Seconds per stage come from the
 refresh's own record in ``meta/refreshes.jsonl``. The real snapshot is copied into a temporary mirror so
 one file can be changed; the copy is deleted afterwards. Without ../shared/data only the demo mirror is
 measured.
@@ -59,6 +60,7 @@ class Measured:
     peak_pss_mb: float
     returncode: int
     output: str
+    cpu_seconds: float  # user + system time of every process of the command
     stages: dict[str, float] = field(default_factory=dict)
 
 
@@ -101,7 +103,8 @@ def run(label: str, command: list[str], env: dict[str, str] | None = None) -> Me
     wrapper = (
         "import resource, subprocess, sys\n"
         "code = subprocess.call(sys.argv[1:])\n"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+        "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime, file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
     started = time.perf_counter()
@@ -130,9 +133,9 @@ def run(label: str, command: list[str], env: dict[str, str] | None = None) -> Me
     stop.set()
     sampler.join()
     lines = err.strip().splitlines()
-    peak_process = int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else 0.0
+    maxrss_kb, cpu = lines[-1].split() if lines else ("0", "0")
     output = out + "\n".join(lines[:-1])
-    return Measured(label, wall, peak_process, peak_total, peak_pss, process.returncode, output)
+    return Measured(label, wall, int(maxrss_kb) / 1024, peak_total, peak_pss, process.returncode, output, float(cpu))
 
 
 def refresh(label: str, warehouse: Path, *args: str) -> Measured:
@@ -174,6 +177,18 @@ def report(yardstick: Measured, runs: list[Measured]) -> None:
         print(
             f"{m.label:14} {m.wall:>8.1f} {ratio:>6.1f}x {f'{target:.1f}x' if target else '':>7} "
             f"{m.peak_process_mb:>8.0f} {m.peak_total_mb:>8.0f} {m.peak_pss_mb:>8.0f}  {stages}{mark}"
+        )
+    cores = os.cpu_count() or 1
+    print(
+        f"work done (CPU seconds of all of a refresh's processes): with {cores} cores busy all the time a refresh "
+        "takes at least CPU/cores, so a floor above the target means less work, not more overlap, is needed"
+    )
+    for m in runs:
+        floor = m.cpu_seconds / cores
+        target = TARGETS.get(m.label)
+        print(
+            f"{m.label:14} CPU {m.cpu_seconds:>6.1f} s  floor {floor:>5.1f} s = {floor / yardstick.wall:>4.1f}x"
+            f"  (target {f'{target:.1f}x' if target else '-'}; cores busy {m.cpu_seconds / m.wall:.2f} of {cores})"
         )
     rss, pss = max(m.peak_total_mb for m in runs), max(m.peak_pss_mb for m in runs)
     largest = max(m.peak_process_mb for m in runs)

@@ -19,10 +19,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from dagster import AssetExecutionContext, Failure
 from dagster_dbt import DbtProject
 from dagster_dbt.asset_utils import get_updated_cli_invocation_params_for_context
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
+
+from warehouse import DBT_BUILD_DB
 
 # The events that carry a model's or seed's result, from which dagster-dbt makes the asset's Output. Tests are
 # not Dagster asset checks here (orchestration/assets.py: Translator): a failed test fails the step instead.
@@ -85,7 +88,7 @@ def build(
             project=project,
         )
     if not outcome.success:
-        raise Failure(description=f"dbt {args[0]} failed: {_what_failed(outcome)}")
+        raise Failure(description=f"dbt {args[0]} failed: {_what_failed(outcome, work_dir / DBT_BUILD_DB)}")
 
 
 def start_from_parse_cache(project_dir: Path, target_path: Path) -> None:
@@ -97,14 +100,33 @@ def start_from_parse_cache(project_dir: Path, target_path: Path) -> None:
         shutil.copy(cache, target_path / PARTIAL_PARSE)
 
 
-def _what_failed(outcome) -> str:
-    """Each failed node with dbt's message, or dbt's own error when no node ran."""
-    failed = [
-        f"{result.node.unique_id} ({result.status}): {result.message or ''}".strip()
-        for result in getattr(outcome.result, "results", [])
-        if str(result.status) in {"error", "fail", "runtime error"}
-    ]
+def _what_failed(outcome, database: Path) -> str:
+    """Each failed node with dbt's message, or dbt's own error when no node ran; a failed ``rules`` test also
+    with the rules it found broken."""
+    failed = []
+    for result in getattr(outcome.result, "results", []):
+        if str(result.status) not in {"error", "fail", "runtime error"}:
+            continue
+        broken = _broken_rules(result.node, database) if str(result.status) == "fail" else []
+        failed.append(" ".join([f"{result.node.unique_id} ({result.status}): {result.message or ''}".strip(), *broken]))
     return "; ".join(failed[:10]) or str(outcome.exception)
+
+
+def _broken_rules(node, database: Path) -> list[str]:
+    """The rows of a failed ``rules`` test (tests/generic/rules.sql), read again from the failed build, as
+    "[rule column: N rows, e.g. value]": dbt itself says only how many rules broke."""
+    metadata = getattr(node, "test_metadata", None)
+    if metadata is None or metadata.name != "rules" or not node.compiled_code:
+        return []
+    try:
+        with duckdb.connect(str(database), read_only=True) as con:
+            rows = con.execute(node.compiled_code).fetchall()
+    except duckdb.Error as exc:
+        return [f"[its rows could not be read again: {exc}]"]
+    return [
+        f"[{rule} {column}: {count} row{'s' if count != 1 else ''}{f', e.g. {example}' if example else ''}]"
+        for rule, column, count, example in rows
+    ]
 
 
 def _close_build_database() -> None:

@@ -2,26 +2,91 @@
 
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import pytest
 from conftest import run_dbt
 
+from orchestration.dbt_build import _broken_rules
 from warehouse import BUILD_NAME
 
 
+def _measures(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [
+        name
+        for (name,) in con.execute(
+            """select column_name from information_schema.columns
+               where table_schema = 'marts' and table_name = ? and data_type in ('BIGINT', 'DOUBLE')""",
+            [table],
+        ).fetchall()
+    ]
+
+
+def _damage(database: Path) -> None:
+    """Break each kind of rule once: in country_year a duplicated key, a NULL year, a country that dim_country
+    does not know and a zero no source states; in dim_country a NULL name, a duplicated code and an unknown
+    kind. The rows changed lose their other figures, so no other rule breaks."""
+    with duckdb.connect(str(database)) as con:
+        first, second, third = con.execute(
+            "select iso3, year from marts.country_year order by iso3, year limit 3"
+        ).fetchall()
+        no_figures = ", ".join(f"{m} = null" for m in _measures(con, "country_year"))
+        key = "iso3 = ? and year = ?"
+        con.execute(f"update marts.country_year set {no_figures} where {key} or {key}", [*second, *third])
+        con.execute(f"insert into marts.country_year select * from marts.country_year where {key}", list(first))
+        con.execute(f"update marts.country_year set year = null where {key}", list(second))
+        con.execute(f"update marts.country_year set iso3 = 'ZZZ', refugees_hosted = 0 where {key}", list(third))
+        con.execute("update marts.dim_country set name_en = null where iso3 = 'JOR'")
+        con.execute("insert into marts.dim_country select * from marts.dim_country where iso3 = 'NLD'")
+        con.execute("update marts.dim_country set country_kind = 'planet' where iso3 = 'SYR'")
+
+
 @pytest.mark.slow
-def test_not_null_columns_fails_once_for_each_column_holding_nulls(demo_warehouse: Path, tmp_path: Path) -> None:
+def test_rules_fail_once_for_each_rule_broken_naming_rule_column_and_count(demo_warehouse: Path, tmp_path) -> None:
     database = tmp_path / BUILD_NAME
     shutil.copy(demo_warehouse / "migration.duckdb", database)
-    with duckdb.connect(str(database)) as con:
-        con.execute("update raw_reference.countries set name_en = null where iso3 in ('NLD', 'JOR')")
-        con.execute("update raw_reference.countries set iso3 = null where iso3 = 'SYR'")
-        con.execute("update raw_reference.countries set name_nl = null")  # not a column the test lists
+    _damage(database)
 
-    result, results = run_dbt("test", database, tmp_path, "--select", "stg_reference__countries")
+    result, results = run_dbt("test", database, tmp_path, "--select", "rules_country_year", "rules_dim_country")
 
     assert result.returncode != 0, result.stdout
-    (folded,) = [r for r in results if ".not_null_columns_" in r["unique_id"]]
-    assert folded["status"] == "fail"
-    assert folded["failures"] == 2, "one failing row per column with NULLs: iso3 and name_en"
+    by_test = {r["unique_id"].split(".")[2]: r for r in results}
+    assert {name: r["failures"] for name, r in by_test.items()} == {"rules_country_year": 4, "rules_dim_country": 3}
+    with duckdb.connect(str(database), read_only=True) as con:
+        broken = {name: {row[:3] for row in con.execute(r["compiled_code"]).fetchall()} for name, r in by_test.items()}
+    assert broken == {
+        "rules_country_year": {
+            ("grain", "iso3, year", 1),
+            ("not_null", "year", 1),
+            ("relationships", "iso3 -> marts.dim_country.iso3", 1),
+            ("zero_stated_by_source", "refugees_hosted", 1),
+        },
+        "rules_dim_country": {
+            ("not_null", "name_en", 1),
+            ("unique", "iso3", 1),
+            ("accepted_values", "country_kind", 1),
+        },
+    }
+    node = SimpleNamespace(
+        test_metadata=SimpleNamespace(name="rules"), compiled_code=by_test["rules_dim_country"]["compiled_code"]
+    )
+    assert sorted(_broken_rules(node, database)) == [
+        "[accepted_values country_kind: 1 row, e.g. planet]",
+        "[not_null name_en: 1 row]",
+        "[unique iso3: 1 row, e.g. NLD]",
+    ]
+
+
+def test_a_passing_model_breaks_no_rule(demo_warehouse: Path, tmp_path) -> None:
+    """The same tests on the undamaged file: the rules above fail for the damage, not for the data."""
+    database = tmp_path / BUILD_NAME
+    shutil.copy(demo_warehouse / "migration.duckdb", database)
+
+    result, results = run_dbt("test", database, tmp_path, "--select", "rules_country_year", "rules_dim_country")
+
+    assert result.returncode == 0, result.stdout
+    assert sorted((r["unique_id"].split(".")[2], r["status"]) for r in results) == [
+        ("rules_country_year", "pass"),
+        ("rules_dim_country", "pass"),
+    ]

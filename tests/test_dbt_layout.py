@@ -9,7 +9,6 @@ import yaml
 MODELS = Path(__file__).resolve().parent.parent / "dbt_project" / "models"
 MACROS = MODELS.parent / "macros"
 SQL = sorted(MODELS.rglob("*.sql"))
-GRAIN_TESTS = {"unique", "unique_combination"}
 MARTS = {p.stem for p in SQL if p.relative_to(MODELS).parts[0] == "marts"}
 # A recode maps published values to others (UKN -> UNK, XXX -> UNK, a default for a missing value): case,
 # coalesce, if/iif, replace, regexp_replace, translate. Staging renames and casts only; reading a source's own
@@ -26,8 +25,10 @@ def _properties(sql: Path) -> dict:
     return models[0]
 
 
-def _test_names(tests: list) -> set[str]:
-    return {t if isinstance(t, str) else next(iter(t)) for t in tests or []}
+def _grain(tests: list) -> list[str]:
+    """The columns the model's ``rules`` test holds unique: its grain, or its unique columns."""
+    rules = [t["rules"]["arguments"] for t in tests or [] if isinstance(t, dict) and "rules" in t]
+    return [column for arguments in rules for column in arguments.get("grain", []) + arguments.get("unique", [])]
 
 
 @pytest.mark.parametrize("sql", SQL, ids=lambda p: p.stem)
@@ -36,10 +37,8 @@ def test_every_model_is_documented_and_tested_on_its_grain(sql: Path) -> None:
     assert model.get("description", "").strip(), f"{sql.stem} has no description"
     undocumented = [c["name"] for c in model.get("columns", []) if not str(c.get("description", "")).strip()]
     assert not undocumented, f"{sql.stem}: columns without a description: {undocumented}"
-    grain = _test_names(model.get("data_tests")) | {
-        name for c in model.get("columns", []) for name in _test_names(c.get("data_tests"))
-    }
-    assert grain & GRAIN_TESTS, f"{sql.stem} has no unique or unique_combination test on its grain"
+    grain = _grain(model.get("data_tests"))
+    assert grain, f"{sql.stem} has no rules test with a grain or unique column"
 
 
 @pytest.mark.parametrize("sql", SQL, ids=lambda p: p.stem)
