@@ -109,7 +109,7 @@ def test_percentage_sums_off_100_fail_the_dbt_gate_unless_flagged(tmp_path: Path
         con.executemany(f"insert into intermediate.{PERCENTAGES} values (?, ?, ?, ?, ?)", GATE_ROWS)
     result, results = run_dbt("test", database, tmp_path, "--select", PERCENTAGES)
     failed = {r["unique_id"].split(".")[2]: r["failures"] for r in results if r["status"] != "pass"}
-    assert result.returncode != 0 and len(results) >= 4, result.stdout
+    assert result.returncode != 0 and len(results) >= 3, result.stdout  # the rules test passes beside them
     assert failed == {
         f"value_between_{PERCENTAGES}_recipient_percentage_sum__100_5__99_5": 1,
         f"value_between_{PERCENTAGES}_sector_percentage_sum__100_5__99_5": 1,
