@@ -78,14 +78,16 @@ def take(key: tuple[str, str, str]) -> tuple[CheckReport, float] | None:
 
 def stop_if_idle() -> None:
     """Stop the worker when no load waits for its report (every check has taken its own), so its memory is
-    free for what runs next; a worker still owed a report keeps running."""
+    free for what runs next; a worker still owed a report keeps running. Its exit is not waited for: the
+    interpreter's teardown with Great Expectations loaded takes most of a second, which the worker spends on
+    the other core while dbt starts here."""
     if not _pending:
-        stop()
+        stop(wait=False)
 
 
-def stop() -> None:
+def stop(wait: bool = True) -> None:
     global _executor
     if _executor is not None:
-        _executor.shutdown(wait=True, cancel_futures=True)
+        _executor.shutdown(wait=wait, cancel_futures=True)
         _executor = None
     _pending.clear()
