@@ -44,6 +44,7 @@ def _damage(database: Path) -> None:
 
 @pytest.mark.slow
 def test_rules_fail_once_for_each_rule_broken_naming_rule_column_and_count(demo_warehouse: Path, tmp_path) -> None:
+    """The same tests pass on the undamaged file (every refresh builds it): they fail for the damage alone."""
     database = tmp_path / BUILD_NAME
     shutil.copy(demo_warehouse / "migration.duckdb", database)
     _damage(database)
@@ -75,18 +76,4 @@ def test_rules_fail_once_for_each_rule_broken_naming_rule_column_and_count(demo_
         "[accepted_values country_kind: 1 row, e.g. planet]",
         "[not_null name_en: 1 row]",
         "[unique iso3: 1 row, e.g. NLD]",
-    ]
-
-
-def test_a_passing_model_breaks_no_rule(demo_warehouse: Path, tmp_path) -> None:
-    """The same tests on the undamaged file: the rules above fail for the damage, not for the data."""
-    database = tmp_path / BUILD_NAME
-    shutil.copy(demo_warehouse / "migration.duckdb", database)
-
-    result, results = run_dbt("test", database, tmp_path, "--select", "rules_country_year", "rules_dim_country")
-
-    assert result.returncode == 0, result.stdout
-    assert sorted((r["unique_id"].split(".")[2], r["status"]) for r in results) == [
-        ("rules_country_year", "pass"),
-        ("rules_dim_country", "pass"),
     ]
