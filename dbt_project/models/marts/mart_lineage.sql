@@ -3,23 +3,18 @@
 -- Reviewed seeds count as sources (snapshot = the seed file's hash).
 {%- set rows = mart_column_sources(this.identifier) %}
 
-with lineage (mart, column_name, source_dataset, relation, source_kind, seed_checksum, declared_at) as (
-    {%- if rows %}
-        values
-        {%- for r in rows %}
-            ({% for v in r %}{{ "null" if v is none else "'" ~ (v | replace("'", "''")) ~ "'" }}{{ ", " if not loop.last }}{% endfor %}){{ "," if not loop.last }}
-        {%- endfor %}
-    {%- else %}
-        select
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null
-        where false
-    {%- endif %}
+-- The rows reach DuckDB as one JSON text: as a VALUES list their 2,300-odd rows took DuckDB most of a second
+-- to parse, on every refresh (the model reads meta.loads, so it is rebuilt whenever any dataset changes).
+with lineage as (
+    select
+        r[1] as mart,
+        r[2] as column_name,
+        r[3] as source_dataset,
+        r[4] as relation,
+        r[5] as source_kind,
+        r[6] as seed_checksum,
+        r[7] as declared_at
+    from (select unnest(from_json('{{ tojson(rows) | replace("'", "''") }}', '[["VARCHAR"]]')) as r)
 ),
 
 loads as (
