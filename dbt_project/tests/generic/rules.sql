@@ -1,7 +1,8 @@
 {#-
   Every column rule of one model in one test: dbt spends some 40 ms of Python on each test node whatever its
-  query costs, and a model has up to a dozen column rules, so one node per model instead of one per rule took
-  about 40% off each build's dbt time. Inputs (each optional, the first required where a model has a grain):
+  query costs, and a model has up to a dozen column rules: one node per model instead of one per rule took a
+  third to nearly half off a build's dbt time. Inputs, each optional (tests/test_dbt_layout.py requires a grain
+  or a unique column of every model):
     grain                  columns whose combination is unique (the model's grain)
     not_null               columns that hold no NULL
     unique                 columns whose non-null values are unique, each on its own
@@ -9,9 +10,9 @@
     relationships          column -> {to: ref(...), field: ...}: every non-null value is a `field` of `to`
     zero_stated_by_source  list of {column_name, source_model, keys, stating}: a zero only where the source
                            states it (`keys` maps the model's key columns to expressions over the source row `s`,
-                           `stating` is a condition on `s`); honest nulls, see docs/
+                           `stating` is a condition on `s`): a zero no source states is a null made zero
   Fails with one row per broken rule: the rule, its column(s), how many rows (or values) break it and one of
-  them, so the refresh can name rule, column and an example without querying again.
+  them; a failed refresh reads these rows back from the failed build and prints them.
 -#}
 {% test rules(model, grain=[], not_null=[], unique=[], accepted_values={}, relationships={}, zero_stated_by_source=[]) %}
 {%- set checks = [] %}
