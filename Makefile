@@ -58,7 +58,7 @@ docs: venv manifest
 	cd dbt_project && MAW_BUILD_DB=$(CURDIR)/dbt_project/target/docs.duckdb ../$(BIN)/dbt docs generate --profiles-dir . --static
 	@echo "dbt docs: dbt_project/target/static_index.html (or: cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir .)"
 
-bench: venv
+bench: venv manifest
 	$(BIN)/python benchmarks/refresh.py
 
 clean:
