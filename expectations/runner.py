@@ -93,14 +93,7 @@ def _validate(view: pd.DataFrame, row_at: RowAt, suite_name: str, expectations: 
     asset = source.add_dataframe_asset(name=suite_name)
     batch_definition = asset.add_batch_definition_whole_dataframe("whole_load")
     batch = batch_definition.get_batch(batch_parameters={"dataframe": view})
-    suite = gx.ExpectationSuite(
-        name=suite_name,
-        expectations=[
-            _expectation_class(e.type)(**e.kwargs, meta={"maw_index": i}) for i, e in enumerate(expectations)
-        ],
-    )
-    outcome = batch.validate(suite, result_format={"result_format": "COMPLETE", "return_unexpected_index_query": False})
-    by_index = {r.expectation_config.meta["maw_index"]: r for r in outcome.results}
+    by_index = _results_by_index(batch, suite_name, expectations)
     # GE keeps the context of the last get_context, and with it this data source and its frame: until the
     # next check, a check worker would hold the largest table it validated (120 MB for UNHCR demographics).
     context.data_sources.delete(source.name)
@@ -122,6 +115,31 @@ def _validate(view: pd.DataFrame, row_at: RowAt, suite_name: str, expectations: 
             )
         )
     return CheckReport(suite=suite_name, rows=len(view), results=results)
+
+
+def _results_by_index(batch: Any, suite_name: str, expectations: Sequence[Expectation]) -> dict[int, Any]:
+    """Each expectation's GE result by its place in ``expectations``: all of them in GE's BASIC format (the
+    count of unexpected rows, the observed value), then only the failed ones again in COMPLETE, whose index
+    list names the rows. COMPLETE for all costs half as much again (8.4 against 5.6 CPU-s for the demo's
+    983 expectations) for index lists that are empty whenever an expectation passes."""
+
+    def suite(name: str, indices: Sequence[int]) -> Any:
+        return gx.ExpectationSuite(
+            name=name,
+            expectations=[
+                _expectation_class(expectations[i].type)(**expectations[i].kwargs, meta={"maw_index": i})
+                for i in indices
+            ],
+        )
+
+    outcome = batch.validate(suite(suite_name, range(len(expectations))), result_format="BASIC")
+    by_index = {r.expectation_config.meta["maw_index"]: r for r in outcome.results}
+    failed = [index for index, result in by_index.items() if not result.success]
+    if failed:
+        complete = {"result_format": "COMPLETE", "return_unexpected_index_query": False}
+        outcome = batch.validate(suite(f"{suite_name}_failed", failed), result_format=complete)
+        by_index |= {r.expectation_config.meta["maw_index"]: r for r in outcome.results}
+    return by_index
 
 
 def _observed(detail: dict[str, Any]) -> Any:
