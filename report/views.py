@@ -168,9 +168,17 @@ class Charts:
         return self._chart(("bar", labels, values, unit))
 
 
+def year_rows(spec: YearChart, frame: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:
+    """What a year view of ``frame`` shows: the rows where any of the spec's columns has a figure, by year,
+    with the ``key`` columns, the spec's columns and its extra columns."""
+    columns = list(spec.series)
+    rows = frame.filter(pl.any_horizontal(pl.col(columns).is_not_null())).sort("year")
+    return rows.select(*key, *columns, *spec.extra)
+
+
 def year_view(
     spec: YearChart,
-    frame: pl.DataFrame,
+    rows: pl.DataFrame,
     *,
     key: tuple[str, ...],
     mart: str,
@@ -178,12 +186,11 @@ def year_view(
     charts: Charts,
     name: str = "",
 ) -> View | None:
-    """The rows of ``frame`` where any of the spec's columns has a figure, drawn as one line per column
-    that has any; None when no row has a figure (the page then says so)."""
-    columns = list(spec.series)
-    rows = frame.filter(pl.any_horizontal(pl.col(columns).is_not_null())).sort("year")
+    """The view of ``rows`` (``year_rows``), drawn as one line per column that has any figure; None when
+    there are no rows (the page then says so)."""
     if rows.is_empty():
         return None
+    columns = list(spec.series)
     years = list(range(rows["year"].min(), rows["year"].max() + 1))
     series = []
     for column in columns:
@@ -191,12 +198,11 @@ def year_view(
             continue
         by_year = dict(zip(rows["year"].to_list(), rows[column].to_list(), strict=True))
         series.append(Series(spec.series[column], [by_year.get(year) for year in years]))
-    frame_out = rows.select(*key, *columns, *spec.extra)
     headings = {"year": "year", **spec.series, **{c: HEADINGS.get(c, c.replace("_", " ")) for c in spec.extra}}
     return View(
         slug=spec.slug,
         title=spec.title.format(name=name),
-        frame=frame_out,
+        frame=rows,
         mart=mart,
         key=key,
         sources=sources,
