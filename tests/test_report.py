@@ -18,6 +18,7 @@ from dagster import DagsterEventType, materialize
 
 from orchestration.assets import static_report
 from orchestration.resources import WarehouseResource
+from report.data import PROGRAMME_MONEY
 from report.pages import budget_slug
 from report.site import ReportError, build_report, cell
 from tests.maw_helpers import MAW, REPO
@@ -92,6 +93,32 @@ def test_every_chart_csv_equals_its_mart(site: Path, demo_warehouse: Path) -> No
     compared, problems = mismatches_with_marts(site, demo_warehouse / "migration.duckdb")
     assert problems == []
     assert compared > 1000
+
+
+def test_programme_money_is_on_the_page_of_its_programme_and_of_each_country_with_all_its_rows(site: Path, con) -> None:
+    """A table is never left off a page while its mart has rows for it (each page takes its rows from a frame
+    split once per build; a split filed under another frame's name would lose them without a CSV to compare)."""
+    money = " or ".join(f"{column} is not null" for column in (*PROGRAMME_MONEY, "document_results"))
+    with_pages = countries_with_figures(con)
+    expected = {
+        **{
+            (f"programmes/{pid}.html", "money-by-country"): rows
+            for pid, rows in con.execute(
+                f"select programme_id, count(*) from marts.programme_country_year where {money} group by all"
+            ).fetchall()
+        },
+        **{
+            (f"countries/{iso3}.html", "programme-money"): rows
+            for iso3, rows in con.execute(
+                f"select iso3, count(*) from marts.programme_country_year where {money} group by all"
+            ).fetchall()
+            if iso3 in with_pages
+        },
+    }
+    shown = {(view["page"], view["slug"]): view["rows"] for view in manifest(site)["views"]}
+    assert len(expected) > 10
+    assert {key: shown.get(key) for key in expected} == expected
+    assert {key for key in shown if key[1] in {"money-by-country", "programme-money"}} == set(expected)
 
 
 def test_a_changed_csv_value_is_caught(site: Path, demo_warehouse: Path, tmp_path: Path) -> None:
