@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import functools
 import re
 import sys
 from collections.abc import Sequence
@@ -172,12 +173,21 @@ def corpus(files: Sequence[LandedFile | RawFile], stems: Sequence[str] = ()) -> 
         check = None
         if annotation_file is not None:
             try:
-                annotation = load_annotation(_text(annotation_file), annotation_file.origin)
+                check = _checked(document, _text(annotation_file), annotation_file.origin, tuple(regions.items()))
             except AnnotationError as exc:
                 raise ParseError(str(exc), file=annotation_file.origin) from exc
-            check = check_document(document, annotation, regions)
         entries.append(Entry(meta, document, text_file, annotation_file, check))
     return entries
+
+
+@functools.lru_cache(maxsize=16)
+def _checked(
+    document: Document, annotation_text: str, annotation_origin: str, regions: tuple[tuple[str, str], ...]
+) -> DocumentCheck:
+    """One document checked against its annotation file. Each documents dataset reads the same corpus, so a
+    refresh asks for the same check seven times: it is done once per text, annotation and region table (a
+    check is a pure function of them, and nothing changes one once it is made)."""
+    return check_document(document, load_annotation(annotation_text, annotation_origin), dict(regions))
 
 
 def _require_annotations(entries: list[Entry]) -> None:
