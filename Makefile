@@ -6,7 +6,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: venv manifest run test dev lint docs bench clean
+.PHONY: venv manifest bytecode run test dev lint docs bench clean
 
 # uv from PATH, else the uv package of python3 (`python3 -m uv`), installed with pip when missing.
 # --compile-bytecode: uv installs sources only, and where PYTHONDONTWRITEBYTECODE is set (as on these
@@ -36,13 +36,20 @@ $(MANIFEST): $(BIN)/maw $(DBT_INPUTS)
 
 manifest: $(MANIFEST)
 
-run: venv manifest
+# The project's own bytecode. Python reads .pyc files but, where PYTHONDONTWRITEBYTECODE is set, never writes
+# them: without this every refresh, check worker, chart worker and test process compiles the project's modules
+# again (about 0.8 CPU-s a refresh). A module edited since is compiled in memory as before, never read stale.
+PROJECT_PACKAGES := ingest orchestration warehouse report expectations
+bytecode: venv
+	@$(BIN)/python -m compileall -q $(PROJECT_PACKAGES)
+
+run: venv manifest bytecode
 	$(BIN)/maw refresh
 
-test: venv manifest
+test: venv manifest bytecode
 	$(BIN)/pytest -q -n auto --durations=15
 
-dev: venv
+dev: venv bytecode
 	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} ; mkdir -p $$DAGSTER_HOME ; \
 	  DAGSTER_HOME=$$DAGSTER_HOME $(BIN)/dagster dev -m orchestration.definitions
 
@@ -58,7 +65,7 @@ docs: venv manifest
 	cd dbt_project && MAW_BUILD_DB=$(CURDIR)/dbt_project/target/docs.duckdb ../$(BIN)/dbt docs generate --profiles-dir . --static
 	@echo "dbt docs: dbt_project/target/static_index.html (or: cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir .)"
 
-bench: venv manifest
+bench: venv manifest bytecode
 	$(BIN)/python benchmarks/refresh.py
 
 clean:
