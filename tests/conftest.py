@@ -21,12 +21,14 @@ import duckdb
 import pytest
 
 from tests.maw_helpers import REPO, run_maw
+from tests.refused_refresh import RefusedRefresh, run_refused_refresh
 from tests.watched_refresh import WatchedRefresh, run_watched_refresh
 from warehouse import BUILD_NAME, DBT_BUILD_DB
 
 SHARED_DATA = (REPO / ".." / "shared" / "data").resolve()
 DEMO_MIRROR = REPO / "demo_mirror"
 WATCHED_RESULT = "watched-refresh.json"  # what the watched refresh did, for every xdist worker
+REFUSED_RESULT = "refused-refresh.json"  # what the refused refresh did, likewise
 
 
 @pytest.fixture(scope="session")
@@ -132,6 +134,18 @@ def watched_refresh(tmp_path_factory, demo_warehouse: Path) -> WatchedRefresh:
 
     folder = _build_once(tmp_path_factory, "watched-refresh", WATCHED_RESULT, refresh)
     return WatchedRefresh.load(folder / WATCHED_RESULT)
+
+
+@pytest.fixture(scope="session")
+def refused_refresh(tmp_path_factory, demo_warehouse: Path) -> RefusedRefresh:
+    """A copy of the demo warehouse refreshed once, strictly, from a mirror with a fault in each of six
+    datasets (tests/refused_refresh.py); the tests of each fault share it."""
+
+    def refresh(work: Path) -> None:
+        run_refused_refresh(demo_warehouse, DEMO_MIRROR, work).save(work / REFUSED_RESULT)
+
+    folder = _build_once(tmp_path_factory, "refused-refresh", REFUSED_RESULT, refresh)
+    return RefusedRefresh.load(folder / REFUSED_RESULT)
 
 
 @pytest.fixture

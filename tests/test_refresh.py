@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_MIRROR, query, run_maw
+from tests.conftest import query, run_maw
+from tests.refused_refresh import MISSING_FILE, NEGATIVE_LINE, RefusedRefresh
 from tests.watched_refresh import WatchedRefresh
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture
-def published_copy(demo_warehouse: Path, tmp_path: Path) -> Path:
-    """A private copy of the demo warehouse, so a test can refresh over it."""
-    target = tmp_path / "warehouse"
-    shutil.copytree(demo_warehouse, target, symlinks=True)
-    return target
 
 
 def test_demo_refresh_publishes_marts_and_records_provenance(demo_warehouse: Path) -> None:
@@ -56,36 +47,35 @@ def test_status_and_sql_read_the_published_file(demo_warehouse: Path) -> None:
     assert result.returncode == 0 and int(result.stdout.splitlines()[1]) > 200
 
 
-def test_negative_count_is_refused_named_and_nothing_is_published(published_copy: Path, mirror_copy) -> None:
-    mirror = mirror_copy(DEMO_MIRROR)
-    population = mirror / "unhcr" / "population.csv.gz"
-    lines = gzip.decompress(population.read_bytes()).decode().splitlines()
-    fields = lines[41].split(",")
-    fields[7] = "-" + fields[7] if fields[7] != "0" else "-5"  # refugees, data row on line 42
-    lines[41] = ",".join(fields)
-    population.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
-    before = _sha256(published_copy / "migration.duckdb")
-
-    result = run_maw("refresh", "--strict", "--mirror", str(mirror), warehouse=published_copy)
-
-    assert result.returncode != 0
-    message = result.stdout + result.stderr
-    assert str(population.resolve()) in message.replace("\n", "")
-    assert "row 42" in message and "'refugees'" in message
-    assert _sha256(published_copy / "migration.duckdb") == before
-    reports = list((published_copy / "quarantine").glob("*/unhcr__population/report.md"))
-    assert len(reports) == 1 and "row 42" in reports[0].read_text()
+def test_negative_count_is_refused_named_and_nothing_is_published(refused_refresh: RefusedRefresh) -> None:
+    population = refused_refresh.mirror / "unhcr" / "population.csv.gz"
+    assert refused_refresh.returncode != 0
+    failure = f"file {population.resolve()}, row {NEGATIVE_LINE}, field 'refugees'"
+    assert failure in refused_refresh.output
+    assert refused_refresh.published_unchanged()
+    reports = refused_refresh.quarantine_reports("unhcr__population")
+    assert len(reports) == 1 and f"row {NEGATIVE_LINE}" in reports[0].read_text()
     assert any(p.name.endswith(".csv.gz") for p in reports[0].parent.iterdir()), "raw bytes kept with the report"
 
 
-def test_missing_source_file_fails_cleanly(published_copy: Path, mirror_copy) -> None:
-    mirror = mirror_copy(DEMO_MIRROR)
-    (mirror / "unhcr" / "countries.csv.gz").unlink()
-    before = _sha256(published_copy / "migration.duckdb")
-    result = run_maw("refresh", "--strict", "--mirror", str(mirror), warehouse=published_copy)
-    assert result.returncode != 0
-    assert "countries.csv.gz" in result.stderr.replace("\n", "") and "missing" in result.stderr
-    assert _sha256(published_copy / "migration.duckdb") == before
+def test_missing_source_file_fails_cleanly(refused_refresh: RefusedRefresh) -> None:
+    missing = (refused_refresh.mirror / MISSING_FILE).resolve()
+    assert refused_refresh.returncode != 0
+    assert f"unhcr/countries: fetch failed: file {missing}: mirror file is missing" in refused_refresh.output
+    assert "Traceback" not in refused_refresh.output
+    assert refused_refresh.published_unchanged()
+
+
+def test_every_refused_load_of_one_refresh_is_named_and_quarantined(refused_refresh: RefusedRefresh) -> None:
+    """A fault found in one dataset hides none in another: each dataset's load and check is a step of its own."""
+    assert refused_refresh.returncode == 1
+    said = refused_refresh.output.split("Refresh failed; nothing was published.", 1)[1]
+    faulty = ["unhcr/population", "unhcr/asylum-decisions", "unhcr/asylum-applications", "unhcr/solutions"]
+    for dataset in [*faulty, "unhcr/countries", "iati/activities"]:
+        assert f"{dataset}: " in said, dataset
+    quarantined = {p.parent.name for p in (refused_refresh.warehouse / "quarantine").glob("*/*/report.md")}
+    assert quarantined == {"iati__activities", *(d.replace("/", "__") for d in faulty)}
+    assert refused_refresh.published_unchanged()
 
 
 def test_refresh_publishes_while_a_reader_holds_the_file_open(watched_refresh: WatchedRefresh) -> None:

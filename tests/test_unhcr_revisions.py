@@ -15,6 +15,8 @@ import pytest
 from conftest import DEMO_MIRROR, query, run_maw
 from unhcr_helpers import raw_rows, write_rows
 
+from tests.refused_refresh import RefusedRefresh
+
 
 def copy_warehouse(source: Path, target: Path) -> Path:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("quarantine", "build", "*.lock"))
@@ -229,20 +231,12 @@ def changes_previous(warehouse: Path, run_id: str) -> str:
     )[0][0]
 
 
-def test_a_load_that_breaks_its_suite_is_quarantined_and_nothing_is_published(demo_warehouse, tmp_path):
+def test_a_load_that_breaks_its_suite_is_quarantined_and_nothing_is_published(refused_refresh: RefusedRefresh):
     """A duplicated decision row (the key is not unique): the refresh stops, says where, publishes nothing."""
-    decisions = raw_rows(DEMO_MIRROR / "unhcr" / "asylum_decisions.csv.gz")
-    decisions.append(dict(decisions[4]))
-    mirror = linked_mirror(DEMO_MIRROR, tmp_path / "mirror", {"unhcr/asylum_decisions.csv.gz": decisions})
-    warehouse = copy_warehouse(demo_warehouse, tmp_path / "warehouse")
-    before = (warehouse / "migration.duckdb").read_bytes()
-
-    result = run_maw("refresh", "--strict", "--mirror", str(mirror), warehouse=warehouse)
-
-    assert result.returncode == 1
-    output = " ".join((result.stdout + result.stderr).split())
+    decisions = (refused_refresh.mirror / "unhcr" / "asylum_decisions.csv.gz").resolve()
+    assert refused_refresh.returncode == 1
+    output = refused_refresh.output
     assert "unhcr/asylum-decisions" in output and "expect_compound_columns_to_be_unique" in output
-    assert f"row {len(decisions) + 1}" in output  # the appended line (header is line 1)
-    assert (warehouse / "migration.duckdb").read_bytes() == before
-    reports = list((warehouse / "quarantine").rglob("unhcr__asylum-decisions/report.md"))
-    assert len(reports) == 1
+    assert f"file {decisions}, row {len(raw_rows(decisions)) + 1}," in output  # the appended line (header: line 1)
+    assert refused_refresh.published_unchanged()
+    assert len(refused_refresh.quarantine_reports("unhcr__asylum-decisions")) == 1

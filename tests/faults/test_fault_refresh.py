@@ -1,6 +1,7 @@
 """End-to-end fault scenarios, each a refresh in its own process over a copy of the one demo build:
-an unreachable source (partial publish), a shrunk file and a 9e18 count (strict: nothing published), an
-accepted drop during two refreshes at once, a truncated published file, a read-only and a full disk."""
+an unreachable source (partial publish), an accepted drop during two refreshes at once, a truncated published
+file, a read-only and a full disk; and a shrunk file and a 9e18 count (strict: nothing published), two of the
+faults of the one refused refresh (tests/refused_refresh.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 
 from tests.conftest import DEMO_MIRROR, query
 from tests.maw_helpers import MAW, REPO, run_maw
+from tests.refused_refresh import HUGE_ROW, RefusedRefresh
 from tests.unhcr_helpers import raw_rows, write_rows
 
 pytestmark = pytest.mark.slow
@@ -87,25 +89,16 @@ def test_an_unreachable_source_is_carried_over_stale_and_the_others_published(wa
     assert query(database, "select count(*) from marts.route_year")[0][0] > 0, "IOM marts still served"
 
 
-def test_strict_refresh_blocks_a_shrunk_file_and_a_9e18_count_naming_both(warehouse: Path, tmp_path) -> None:
-    applications = raw_rows(DEMO_MIRROR / "unhcr" / "asylum_applications.csv.gz")
-    applications[7]["applied"] = "9000000000000000000"
-    mirror = _mirror(
-        tmp_path,
-        {"unhcr/population.csv.gz": _shrunk_population(), "unhcr/asylum_applications.csv.gz": applications},
-    )
-    before = _sha256(warehouse / "migration.duckdb")
-
-    result = run_maw("refresh", "--strict", "--mirror", str(mirror), warehouse=warehouse)
-
-    output = " ".join((result.stdout + result.stderr).split())
-    assert result.returncode == 1
-    assert "unhcr/population: 23 rows where the last publish had 231 (-90.0%)" in output
-    assert "maw refresh --accept unhcr/population" in output
-    assert "unhcr/asylum-applications" in output and "9000000000000000000" in output and "'applied'" in output
-    assert "row 9" in output  # header is line 1, the edited record is the 8th
-    assert _sha256(warehouse / "migration.duckdb") == before
-    assert list((warehouse / "quarantine").glob("*/unhcr__population/report.md"))
+def test_strict_refresh_blocks_a_shrunk_file_and_a_9e18_count_naming_both(refused_refresh: RefusedRefresh) -> None:
+    applications = (refused_refresh.mirror / "unhcr" / "asylum_applications.csv.gz").resolve()
+    output = refused_refresh.output
+    assert refused_refresh.returncode == 1
+    assert "unhcr/solutions: 23 rows where the last publish had 231 (-90.0%)" in output
+    assert "maw refresh --accept unhcr/solutions" in output
+    huge = f"file {applications}, row {HUGE_ROW + 2}, field 'applied': value 9000000000000000000"  # header: line 1
+    assert huge in output
+    assert refused_refresh.published_unchanged()
+    assert refused_refresh.quarantine_reports("unhcr__solutions")
 
 
 def test_two_refreshes_at_once_an_accepted_drop_and_no_history_lost(warehouse: Path, tmp_path) -> None:
