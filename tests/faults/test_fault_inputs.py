@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import struct
 import subprocess
 import sys
 import zipfile
@@ -77,14 +78,23 @@ def test_a_row_with_more_fields_than_the_header_is_named(tmp_path: Path) -> None
 
 
 def _gzip_bomb(path: Path, gib: float) -> None:
-    """``gib`` GiB of zeros as a gzip file of about 1 MB per GiB, written without holding it in memory."""
-    deflate = zlib.compressobj(9, zlib.DEFLATED, 31)
-    block = b"0" * (16 << 20)
+    """``gib`` GiB of zeros as a gzip file of about 1 MB per GiB. A full flush leaves the compressor as it
+    started, so each 16 MiB block of zeros compresses to the same bytes: compressed once, written many times."""
+    header, block, blocks = b"year,coo_name\n", b"0" * (16 << 20), int(gib * 64)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate: the gzip header and trailer are written here
+    first = deflate.compress(header) + deflate.flush(zlib.Z_FULL_FLUSH)
+    compressed = deflate.compress(block) + deflate.flush(zlib.Z_FULL_FLUSH)
+    assert deflate.compress(block) + deflate.flush(zlib.Z_FULL_FLUSH) == compressed, "blocks compress alike"
+    crc = zlib.crc32(header)
+    for _ in range(blocks):
+        crc = zlib.crc32(block, crc)
     with path.open("wb") as handle:
-        handle.write(deflate.compress(b"year,coo_name\n"))
-        for _ in range(int(gib * 64)):
-            handle.write(deflate.compress(block))
+        handle.write(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff")  # deflate, no name, no time, best
+        handle.write(first)
+        for _ in range(blocks):
+            handle.write(compressed)
         handle.write(deflate.flush())
+        handle.write(struct.pack("<II", crc, (len(header) + blocks * len(block)) & 0xFFFFFFFF))
 
 
 BOMB_PARSE = """
