@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from dataclasses import asdict, fields
 from pathlib import Path
+from typing import Self
 
 REPO = Path(__file__).resolve().parent.parent
 MAW = [sys.executable, "-m", "orchestration.cli"]
@@ -22,3 +25,17 @@ def run_maw(*args: str, warehouse: Path, env: dict[str, str] | None = None, time
     return subprocess.run(
         [*MAW, *args], cwd=REPO, env=environment, capture_output=True, text=True, timeout=timeout, check=False
     )
+
+
+class SavedAsJson:
+    """A dataclass of what a shared refresh did, saved as JSON by the pytest-xdist worker that ran it and
+    read back by the others; its Path fields are saved as text and read back as paths."""
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}))
+
+    @classmethod
+    def load(cls, path: Path) -> Self:
+        saved = json.loads(path.read_text())
+        paths = {f.name for f in fields(cls) if f.type in ("Path", Path)}
+        return cls(**{k: Path(v) if k in paths else v for k, v in saved.items()})

@@ -10,13 +10,12 @@ each: that one fault is named says nothing of the others, and the published file
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
-from tests.maw_helpers import run_maw
+from tests.maw_helpers import SavedAsJson, run_maw
 from tests.unhcr_helpers import raw_rows, write_rows
 
 IATI_FILE = "iati/partners/XM-DAC-47066_iom_demo.xml"
@@ -56,7 +55,7 @@ ROW_FAULTS: dict[str, Callable[[list[dict]], list[dict]]] = {
 
 
 @dataclass(frozen=True)
-class RefusedRefresh:
+class RefusedRefresh(SavedAsJson):
     """What the refresh printed and where it left its warehouse."""
 
     warehouse: Path  # a copy of the demo warehouse
@@ -76,14 +75,6 @@ class RefusedRefresh:
 
     def quarantine_reports(self, asset_name: str) -> list[Path]:
         return list((self.warehouse / "quarantine").glob(f"*/{asset_name}/report.md"))
-
-    def save(self, path: Path) -> None:
-        path.write_text(json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}))
-
-    @classmethod
-    def load(cls, path: Path) -> RefusedRefresh:
-        fields = json.loads(path.read_text())
-        return cls(**{k: Path(v) if k in ("warehouse", "mirror") else v for k, v in fields.items()})
 
 
 def _sha256(path: Path) -> str:

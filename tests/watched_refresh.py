@@ -5,14 +5,13 @@ readers saw), so it runs once per test run instead of once per test."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
-from tests.maw_helpers import run_maw
+from tests.maw_helpers import SavedAsJson, run_maw
 from tests.unhcr_helpers import raw_rows, write_rows
 
 # Holds the published file open from before the refresh until it has ended, counting its reads; then says
@@ -54,7 +53,7 @@ print("reads", reads, "errors", errors, flush=True)
 
 
 @dataclass(frozen=True)
-class WatchedRefresh:
+class WatchedRefresh(SavedAsJson):
     """What the refresh did and what its two readers printed (their first and last lines)."""
 
     warehouse: Path  # a copy of the demo warehouse, refreshed
@@ -64,14 +63,6 @@ class WatchedRefresh:
     stderr: str
     duckdb_reader: list[str]
     bi_client: list[str]
-
-    def save(self, path: Path) -> None:
-        path.write_text(json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}))
-
-    @classmethod
-    def load(cls, path: Path) -> WatchedRefresh:
-        fields = json.loads(path.read_text())
-        return cls(**{k: Path(v) if k in ("warehouse", "mirror") else v for k, v in fields.items()})
 
 
 def _write_changed_mirror(source: Path, target: Path) -> Path:
