@@ -8,14 +8,17 @@ import hashlib
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 from conftest import DEMO_MIRROR, run_dbt, run_maw
 
 from ingest import iom, registry
 from ingest.common.source import ParseError, SourceContext, land
+from ingest.iom.shared import PYTHON_WHITESPACE, clean_text, cleaned
 from warehouse import BUILD_NAME
 from warehouse.loads import suite_for
 
@@ -170,3 +173,29 @@ def test_missing_key_in_a_dtm_record_is_named(tmp_path, mirror_copy):
     with pytest.raises(ParseError, match="field missing") as error:
         _load("dtm_idps", mirror, tmp_path)
     assert (error.value.row, error.value.field) == (1, "reportingDate")
+
+
+def test_a_text_column_is_cleaned_exactly_as_a_single_value_is() -> None:
+    """The parsers clean whole columns (polars) where they once cleaned value by value (Python): the same
+    BOMs, the same whitespace (Python's, which polars' default strip does not quite match) and empty as null."""
+    assert "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()) == PYTHON_WHITESPACE
+    values = [None, "", "  ", "\ufeffMain 1", "\x1cRoute\x1f", " a  b ", "\u3000x\xa0", "\ufeff \ufeff", "0", "é\u2028"]
+    column = pl.DataFrame({"v": values}, schema={"v": pl.Utf8}).select(cleaned("v")).to_series().to_list()
+    assert column == [clean_text(v) for v in values]
+
+
+def test_mmp_json_entities_and_thousands_separators_are_read_and_a_non_object_incident_is_named(
+    tmp_path, mirror_copy
+) -> None:
+    mirror = mirror_copy(DEMO_MIRROR)
+    _damage_mmp_json(mirror, location_description=" Ras Jdir &amp; beyond ", number_dead="1,022")
+    frame = _load("missing_migrants", mirror, tmp_path / "raw")
+    first = frame.filter(pl.col("_source_file").str.ends_with("2023-json.json") & (pl.col("_source_row") == 1))
+    assert first.select("location", "dead").row(0) == ("Ras Jdir & beyond", 1022)
+
+    path = mirror / "iom" / "missing_migrants" / "api_json" / "2023-json.json"
+    incidents = json.loads(path.read_text())
+    path.write_text(json.dumps([incidents[0], ["not", "an", "incident"]]))
+    with pytest.raises(ParseError, match="not a JSON object") as error:
+        _load("missing_migrants", mirror, tmp_path / "raw-again")
+    assert error.value.row == 2 and error.value.file.endswith("2023-json.json")

@@ -34,7 +34,16 @@ from ingest.common.http import HttpClient
 from ingest.common.settings import IomSettings
 from ingest.common.source import Dataset, FetchError, LandedFile, ParseError, RawFile, SourceContext
 from ingest.common.tabular import Schema, cast_checked, read_csv_records, require_columns
-from ingest.iom.shared import SOURCE, clean_text, dates, mirror_files, recorded_dates, vintage_of, with_constants
+from ingest.iom.shared import (
+    SOURCE,
+    clean_text,
+    cleaned,
+    dates,
+    mirror_files,
+    recorded_dates,
+    vintage_of,
+    with_constants,
+)
 
 log = logging.getLogger("maw.iom")
 
@@ -223,7 +232,12 @@ def _mmp_text_frame(rows: list[dict[str, str | None]]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=dict.fromkeys(MMP_SCHEMA, pl.Utf8), orient="row")
 
 
-def _xlsx_rows(landed: LandedFile) -> list[dict[str, str | None]]:
+def _in_schema_order(text: pl.DataFrame) -> pl.DataFrame:
+    """Every read column, as text, in the schema's order; a column the format does not have is null."""
+    return text.select(pl.col(c) if c in text.columns else pl.lit(None, pl.Utf8).alias(c) for c in MMP_SCHEMA)
+
+
+def _xlsx_text(landed: LandedFile) -> pl.DataFrame:
     """All cells as text; the export stores most cells (dates too) as strings and counts as numbers."""
     rawio.check_zip(landed)  # an xlsx is a zip: refuse a decompression bomb before calamine opens it
     try:
@@ -232,40 +246,45 @@ def _xlsx_rows(landed: LandedFile) -> list[dict[str, str | None]]:
         raise ParseError(f"not a readable xlsx export: {exc}", file=landed.origin) from exc
     frame = frame.rename({c: c.replace("\ufeff", "").strip() for c in frame.columns})
     require_columns(frame, list(MMP_XLSX), landed)
-    rows = []
-    for record in frame.select(list(MMP_XLSX)).iter_rows(named=True):
-        row = {column: clean_text(record[name]) for name, column in MMP_XLSX.items()}
-        for count in ("incident_year", *MMP_COUNTS):
-            if row[count] is not None and row[count].endswith(".0"):  # numeric cells come back as floats
-                row[count] = row[count][:-2]
-        if row["incident_date"] == "0":  # one row in the 2025-05 export: no date, not the epoch
-            row["incident_date"] = None
-        rows.append(row)
-    return rows
+    text = frame.select(cleaned(name).alias(column) for name, column in MMP_XLSX.items())
+    return text.with_columns(
+        *(pl.col(c).str.strip_suffix(".0") for c in ("incident_year", *MMP_COUNTS)),  # numeric cells: floats
+        # one row in the 2025-05 export: no date, not the epoch
+        pl.when(pl.col("incident_date") != "0").then(pl.col("incident_date")).alias("incident_date"),
+    )
 
 
-def _json_rows(landed: LandedFile) -> list[dict[str, str | None]]:
+def _json_text(landed: LandedFile) -> pl.DataFrame:
+    """Every value as text (IOM's JSON has numbers as text too), HTML entities decoded, "1,022" as 1022."""
     try:
         records = json.loads(landed.path.read_bytes())
     except ValueError as exc:
         raise ParseError(f"not JSON: {exc}", file=landed.origin) from exc
     if not isinstance(records, list):
         raise ParseError("the per-year JSON must be a list of incidents", file=landed.origin)
-    rows = []
     for number, record in enumerate(records, start=1):
-        record = {MMP_JSON_ALIASES.get(k, k): v for k, v in record.items()}
+        if not isinstance(record, dict):
+            raise ParseError("an incident is not a JSON object", file=landed.origin, row=number)
+        if not MMP_JSON_ALIASES.keys().isdisjoint(record):
+            records[number - 1] = record = {MMP_JSON_ALIASES.get(k, k): v for k, v in record.items()}
         for name in MMP_JSON_REQUIRED:
             if name not in record:
                 raise ParseError("key missing from incident", file=landed.origin, row=number, field=name)
-        row: dict[str, str | None] = dict.fromkeys(MMP_SCHEMA)
-        for key, column in MMP_JSON.items():
-            value = clean_text(record.get(key))
-            row[column] = html.unescape(value) if value is not None else None
-        for count in MMP_COUNTS:
-            if row[count] is not None:
-                row[count] = row[count].replace(",", "")  # "1,022" in 2015
-        rows.append(row)
-    return rows
+    values = {
+        column: [v if v is None or isinstance(v, str) else str(v) for v in (r.get(key) for r in records)]
+        for key, column in MMP_JSON.items()
+    }
+    text = pl.DataFrame(values, schema=dict.fromkeys(values, pl.Utf8)).select(cleaned(c).alias(c) for c in values)
+    text = text.with_columns(_unescaped(text.get_column(c)) for c in values)
+    return text.with_columns(pl.col(c).str.replace_all(",", "", literal=True) for c in MMP_COUNTS)
+
+
+def _unescaped(column: pl.Series) -> pl.Series:
+    """HTML entities decoded, calling Python only for the few values with an ``&``."""
+    at = column.str.contains("&", literal=True).fill_null(False).arg_true()
+    if at.is_empty():
+        return column
+    return column.scatter(at, [html.unescape(value) for value in column.gather(at)])
 
 
 def _csv_rows(landed: LandedFile) -> tuple[list[dict[str, str | None]], int]:
@@ -304,18 +323,23 @@ def mmp_source_format(name: str) -> str | None:
 def _mmp_frame(landed: LandedFile, kind: str) -> pl.DataFrame:
     request_year = None
     if kind == "mmp_xlsx_all_data":
-        rows, first_row = _xlsx_rows(landed), 2
+        text, first_row = _xlsx_text(landed), 2
     elif kind == "mmp_json_year":
-        rows, first_row = _json_rows(landed), 1
+        text, first_row = _json_text(landed), 1
         request_year = int(_JSON_YEAR.search(landed.name or landed.path.name).group(1))
-        for row in rows:  # the endpoint answers for one year: that is the incident year
-            row["incident_year"] = str(request_year)
+        # the endpoint answers for one year: that is the incident year
+        text = text.with_columns(pl.lit(str(request_year), dtype=pl.Utf8).alias("incident_year"))
     else:
         rows, first_row = _csv_rows(landed)
-    for row in rows:
-        if row["incident_year"] is None and row["main_id"]:  # 13 rows of the 2025-05 export: year from the id
-            row["incident_year"] = row["main_id"][:4]
-    frame = cast_checked(_mmp_text_frame(rows), MMP_SCHEMA, landed, first_row=first_row)
+        text = _mmp_text_frame(rows)
+    year, main_id = pl.col("incident_year"), pl.col("main_id")
+    text = _in_schema_order(text).with_columns(  # 13 rows of the 2025-05 export: the year from the id
+        pl.when(year.is_null() & main_id.is_not_null())
+        .then(main_id.str.slice(0, 4))
+        .otherwise(year)
+        .alias("incident_year")
+    )
+    frame = cast_checked(text, MMP_SCHEMA, landed, first_row=first_row)
     for column in MISSING_MIGRANTS.date_columns():
         frame = dates(frame, column)
     # Read from the format, so here: the year the JSON file's name asks for, and a split's position among

@@ -57,6 +57,21 @@ def clean_text(value: object) -> str | None:
     return text or None
 
 
+# The characters Python's str.strip() removes (str.isspace). polars' strip_chars() without arguments keeps
+# four of them (\x1c-\x1f), so the column version of clean_text names them all.
+PYTHON_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def cleaned(column: str) -> pl.Expr:
+    """``clean_text`` over a whole text column: BOMs removed, whitespace stripped, an empty cell null."""
+    text = pl.col(column).str.replace_all("\ufeff", "", literal=True).str.strip_chars(PYTHON_WHITESPACE)
+    return pl.when(text != "").then(text)
+
+
 def with_constants(frame: pl.DataFrame, **values: object) -> pl.DataFrame:
     return frame.with_columns(
         pl.lit(v, dtype=pl.Date if isinstance(v, date) else None).alias(k) for k, v in values.items()
