@@ -13,22 +13,24 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 import pytest
 
-from tests.maw_helpers import REPO, run_maw
+from tests.maw_helpers import REPO, SharedRefresh, run_maw
 from tests.refused_refresh import RefusedRefresh, run_refused_refresh
+from tests.revised_refresh import RevisedRefresh, run_revised_refresh
 from tests.watched_refresh import WatchedRefresh, run_watched_refresh
 from warehouse import BUILD_NAME, DBT_BUILD_DB
 
 SHARED_DATA = (REPO / ".." / "shared" / "data").resolve()
 DEMO_MIRROR = REPO / "demo_mirror"
-WATCHED_RESULT = "watched-refresh.json"  # what the watched refresh did, for every xdist worker
-REFUSED_RESULT = "refused-refresh.json"  # what the refused refresh did, likewise
+Shared = TypeVar("Shared", bound=SharedRefresh)
 
 
 @pytest.fixture(scope="session")
@@ -124,28 +126,36 @@ def shared_warehouse(tmp_path_factory, shared_data: Path) -> Path:
     return _refresh_once(tmp_path_factory, "shared-warehouse", "--mirror", str(shared_data))
 
 
+def _shared_refresh(tmp_factory, name: str, kind: type[Shared], run: Callable[[Path], Shared]) -> Shared:
+    """A refresh several tests read, run once per test run by ``run`` in a folder of its own; what it did is
+    saved there as JSON, for every pytest-xdist worker to read."""
+    result = f"{name}.json"
+    folder = _build_once(tmp_factory, name, result, lambda work: run(work).save(work / result))
+    return kind.load(folder / result)
+
+
 @pytest.fixture(scope="session")
 def watched_refresh(tmp_path_factory, demo_warehouse: Path) -> WatchedRefresh:
     """A copy of the demo warehouse refreshed once from a mirror with one changed file while two readers
-    read its published file (tests/watched_refresh.py); the tests that read what it did share it."""
-
-    def refresh(work: Path) -> None:
-        run_watched_refresh(demo_warehouse, DEMO_MIRROR, work).save(work / WATCHED_RESULT)
-
-    folder = _build_once(tmp_path_factory, "watched-refresh", WATCHED_RESULT, refresh)
-    return WatchedRefresh.load(folder / WATCHED_RESULT)
+    read its published file (tests/watched_refresh.py)."""
+    run = partial(run_watched_refresh, demo_warehouse, DEMO_MIRROR)
+    return _shared_refresh(tmp_path_factory, "watched-refresh", WatchedRefresh, run)
 
 
 @pytest.fixture(scope="session")
 def refused_refresh(tmp_path_factory, demo_warehouse: Path) -> RefusedRefresh:
     """A copy of the demo warehouse refreshed once, strictly, from a mirror with a fault in each of six
-    datasets (tests/refused_refresh.py); the tests of each fault share it."""
+    datasets (tests/refused_refresh.py)."""
+    run = partial(run_refused_refresh, demo_warehouse, DEMO_MIRROR)
+    return _shared_refresh(tmp_path_factory, "refused-refresh", RefusedRefresh, run)
 
-    def refresh(work: Path) -> None:
-        run_refused_refresh(demo_warehouse, DEMO_MIRROR, work).save(work / REFUSED_RESULT)
 
-    folder = _build_once(tmp_path_factory, "refused-refresh", REFUSED_RESULT, refresh)
-    return RefusedRefresh.load(folder / REFUSED_RESULT)
+@pytest.fixture(scope="session")
+def revised_refresh(tmp_path_factory, demo_warehouse: Path) -> RevisedRefresh:
+    """A copy of the demo warehouse refreshed once from a mirror with revised UNHCR files and no IOM folder
+    (tests/revised_refresh.py)."""
+    run = partial(run_revised_refresh, demo_warehouse, DEMO_MIRROR)
+    return _shared_refresh(tmp_path_factory, "revised-refresh", RevisedRefresh, run)
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 REPO = Path(__file__).resolve().parent.parent
 MAW = [sys.executable, "-m", "orchestration.cli"]
@@ -27,9 +27,21 @@ def run_maw(*args: str, warehouse: Path, env: dict[str, str] | None = None, time
     )
 
 
-class SavedAsJson:
-    """A dataclass of what a shared refresh did, saved as JSON by the pytest-xdist worker that ran it and
-    read back by the others; its Path fields are saved as text and read back as paths."""
+@dataclass(frozen=True)
+class SharedRefresh:
+    """What a refresh that several tests read did. The pytest-xdist worker that ran it saves it as JSON beside
+    its warehouse and every worker reads it back (its Path fields saved as text, read back as paths)."""
+
+    warehouse: Path  # the refreshed warehouse
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @classmethod
+    def of(cls, warehouse: Path, result: subprocess.CompletedProcess, **more: Any) -> Self:
+        return cls(
+            warehouse=warehouse, returncode=result.returncode, stdout=result.stdout, stderr=result.stderr, **more
+        )
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}))

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.maw_helpers import SavedAsJson, run_maw
+from tests.maw_helpers import SharedRefresh, run_maw
 from tests.unhcr_helpers import raw_rows, write_rows
 
 IATI_FILE = "iati/partners/XM-DAC-47066_iom_demo.xml"
@@ -55,15 +55,11 @@ ROW_FAULTS: dict[str, Callable[[list[dict]], list[dict]]] = {
 
 
 @dataclass(frozen=True)
-class RefusedRefresh(SavedAsJson):
+class RefusedRefresh(SharedRefresh):
     """What the refresh printed and where it left its warehouse."""
 
-    warehouse: Path  # a copy of the demo warehouse
     mirror: Path
     published_sha256: str  # of the published file before the refresh
-    returncode: int
-    stdout: str
-    stderr: str
 
     @property
     def output(self) -> str:
@@ -98,4 +94,4 @@ def run_refused_refresh(demo_warehouse: Path, demo_mirror: Path, work: Path) -> 
     shutil.copytree(demo_warehouse, warehouse, symlinks=True, ignore=shutil.ignore_patterns("*.lock"))
     before = _sha256(warehouse / "migration.duckdb")
     result = run_maw("refresh", "--strict", "--mirror", str(mirror), warehouse=warehouse)
-    return RefusedRefresh(warehouse, mirror, before, result.returncode, result.stdout, result.stderr)
+    return RefusedRefresh.of(warehouse, result, mirror=mirror, published_sha256=before)

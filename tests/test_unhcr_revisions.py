@@ -1,8 +1,9 @@
 """Revisions: a second refresh from a different snapshot records what changed in ``meta.changes``, and a
 dataset whose raw bytes did not change is neither parsed nor loaded again.
 
-Each test copies an already published warehouse and refreshes it once more from a copy of the mirror in
-which a few cells were edited, as UNHCR does to back years at every release.
+The demo test reads the one revised refresh (tests/revised_refresh.py: a cell of every keyed dataset edited,
+as UNHCR does to back years at every release); the real-snapshot test copies the shared real warehouse and
+refreshes it once more with one refugee figure revised.
 """
 
 from __future__ import annotations
@@ -12,35 +13,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_MIRROR, query, run_maw
-from unhcr_helpers import raw_rows, write_rows
+from conftest import query, run_maw
+from unhcr_helpers import raw_rows
 
 from tests.refused_refresh import RefusedRefresh
+from tests.revised_refresh import RevisedRefresh, linked_mirror
 
 
 def copy_warehouse(source: Path, target: Path) -> Path:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("quarantine", "build", "*.lock"))
     return target
-
-
-def linked_mirror(source: Path, target: Path, edited: dict[str, list[dict]]) -> Path:
-    """A mirror directory that links every file of ``source`` except the UNHCR files given in ``edited``."""
-    for path in source.rglob("*"):
-        if path.is_dir():
-            continue
-        destination = target / path.relative_to(source)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        relative = str(path.relative_to(source))
-        if relative in edited:
-            write_rows(destination, edited[relative])
-        else:
-            destination.symlink_to(path)
-    return target
-
-
-def key_of(row: dict, *extra: str) -> dict:
-    """The dataset key of a raw row as record_changes writes it: year as a number, codes as text."""
-    return {"year": int(row["year"]), "coo": row["coo"], "coa": row["coa"], **{k: row[k] for k in extra}}
 
 
 def changes(warehouse: Path, run_id: str) -> list[dict]:
@@ -60,106 +42,25 @@ def last_run(warehouse: Path) -> str:
     ][0]
 
 
-def test_demo_revisions_are_recorded_for_every_keyed_dataset(demo_warehouse, tmp_path):
-    unhcr = DEMO_MIRROR / "unhcr"
-    population = raw_rows(unhcr / "population.csv.gz")
-    decisions = raw_rows(unhcr / "asylum_decisions.csv.gz")
-    applications = raw_rows(unhcr / "asylum_applications.csv.gz")
-    demographics = raw_rows(unhcr / "demographics.csv.gz")
-    solutions = raw_rows(unhcr / "solutions.csv.gz")
-    idmc = raw_rows(unhcr / "idmc.csv.gz")
-    flows = raw_rows(unhcr / "flows.csv.gz")
-    countries = raw_rows(unhcr / "countries.csv.gz")
-
-    edits = {}  # dataset -> (key, column, old, new)
-    row = population[10]
-    edits["population"] = (key_of(row), "refugees", row["refugees"], str(int(row["refugees"]) + 1234))
-    row["refugees"] = edits["population"][3]
-    # A case-counted decision row revised: it must show up as a revision and leave every rate untouched.
-    case_row = next(r for r in decisions if r["dec_pc"] == "C" and r["year"] == "2020")
-    edits["asylum-decisions"] = (
-        key_of(case_row, "procedure_type", "dec_level", "dec_pc"),
-        "dec_recognized",
-        case_row["dec_recognized"],
-        "987650",
-    )
-    case_row["dec_recognized"] = "987650"
-    row = next(r for r in applications if r["app_type"] == "NA")
-    edits["asylum-applications"] = (
-        key_of(row, "procedure_type", "app_type", "dec_level", "app_pc"),
-        "applied",
-        row["applied"],
-        str(int(row["applied"]) + 5),
-    )
-    row["applied"] = edits["asylum-applications"][3]
-    row = demographics[0]
-    edits["demographics"] = (
-        key_of(row, "pop_type", "location", "loc_type", "acc_type"),
-        "total",
-        row["total"],
-        str(int(row["total"]) + 10),
-    )
-    row["total"] = edits["demographics"][3]
-    row = next(r for r in solutions if r["resettlement"] == "")
-    edits["solutions"] = (
-        key_of(row),
-        "resettlement",
-        None,
-        "40",
-    )
-    row["resettlement"] = "40"  # NA became a figure: old value is NULL, not "0"
-    row = idmc[0]
-    edits["idmc"] = (
-        key_of(row),
-        "total",
-        row["total"],
-        "1",
-    )
-    row["total"] = "1"
-    row = next(r for r in flows if r["coo_iso"] == "UKN")
-    edits["flows"] = (key_of(row), "asylum_seekers", row["asylum_seekers"], "777")
-    row["asylum_seekers"] = "777"
-    row = next(r for r in countries if r["unhcr_code"] == "GFR")
-    edits["countries"] = ({"unhcr_code": "GFR"}, "name", "Germany", "Germany (revised)")
-    row["name"] = "Germany (revised)"
-    removed = population.pop(20)
-    added = {**idmc[1], "coo": "IRQ", "coo_iso": "IRQ", "coo_name": "Iraq", "coa": "IRQ", "coa_iso": "IRQ"}
-    idmc.append(added)
-
-    mirror = linked_mirror(
-        DEMO_MIRROR,
-        tmp_path / "mirror",
-        {
-            "unhcr/population.csv.gz": population,
-            "unhcr/asylum_decisions.csv.gz": decisions,
-            "unhcr/asylum_applications.csv.gz": applications,
-            "unhcr/demographics.csv.gz": demographics,
-            "unhcr/solutions.csv.gz": solutions,
-            "unhcr/idmc.csv.gz": idmc,
-            "unhcr/flows.csv.gz": flows,
-            "unhcr/countries.csv.gz": countries,
-        },
-    )
-    warehouse = copy_warehouse(demo_warehouse, tmp_path / "warehouse")
+def test_demo_revisions_are_recorded_for_every_keyed_dataset(revised_refresh: RevisedRefresh, demo_warehouse):
+    """Published with IOM stale (its folder was missing: faults/test_fault_refresh.py reads that part)."""
+    warehouse, edits = revised_refresh.warehouse, revised_refresh.edits
+    assert revised_refresh.returncode == 3, revised_refresh.stdout + revised_refresh.stderr
     rate_before = query(
-        warehouse / "migration.duckdb",
+        demo_warehouse / "migration.duckdb",
         "select refugee_recognition_rate from marts.country_year where iso3 = 'USA' and year = 2020",
     )
-    result = run_maw("refresh", "--mirror", str(mirror), warehouse=warehouse)
-    assert result.returncode == 0, result.stdout + result.stderr
     run_id = last_run(warehouse)
     recorded = changes(warehouse, run_id)
-
     for dataset, (key, column, old, new) in edits.items():
         match = [c for c in recorded if c["dataset"] == dataset and c["change"] == "changed" and c["key"] == key]
         assert [(c["column"], c["old"], c["new"]) for c in match] == [(column, old, new)], dataset
         assert match[0]["previous"] is not None
-    gone = key_of(removed)
+    gone = revised_refresh.removed
     assert [c["change"] for c in recorded if c["dataset"] == "population" and c["key"] == gone] == ["removed"]
-    new_key = key_of(added)
+    new_key = revised_refresh.added
     assert [c["change"] for c in recorded if c["dataset"] == "idmc" and c["key"] == new_key] == ["added"]
     assert {c["dataset"] for c in recorded} == set(edits)  # nothing else reported as revised
-
     loads = dict(
         query(
             warehouse / "migration.duckdb",

@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.maw_helpers import SavedAsJson, run_maw
+from tests.maw_helpers import SharedRefresh, run_maw
 from tests.unhcr_helpers import raw_rows, write_rows
 
 # Holds the published file open from before the refresh until it has ended, counting its reads; then says
@@ -53,14 +53,10 @@ print("reads", reads, "errors", errors, flush=True)
 
 
 @dataclass(frozen=True)
-class WatchedRefresh(SavedAsJson):
+class WatchedRefresh(SharedRefresh):
     """What the refresh did and what its two readers printed (their first and last lines)."""
 
-    warehouse: Path  # a copy of the demo warehouse, refreshed
     mirror: Path
-    returncode: int
-    stdout: str
-    stderr: str
     duckdb_reader: list[str]
     bi_client: list[str]
 
@@ -105,4 +101,4 @@ def run_watched_refresh(demo_warehouse: Path, demo_mirror: Path, work: Path) -> 
     finally:
         stop.touch()
     duckdb_reader, bi_client = (_finish_reader(reader, first) for reader, first in readers)
-    return WatchedRefresh(warehouse, mirror, result.returncode, result.stdout, result.stderr, duckdb_reader, bi_client)
+    return WatchedRefresh.of(warehouse, result, mirror=mirror, duckdb_reader=duckdb_reader, bi_client=bi_client)

@@ -1,7 +1,7 @@
-"""End-to-end fault scenarios, each a refresh in its own process over a copy of the one demo build:
-an unreachable source (partial publish), an accepted drop during two refreshes at once, a truncated published
-file, a read-only and a full disk; and a shrunk file and a 9e18 count (strict: nothing published), two of the
-faults of the one refused refresh (tests/refused_refresh.py)."""
+"""End-to-end fault scenarios, each a refresh in its own process over a copy of the one demo build: an
+accepted drop during two refreshes at once, a truncated published file, a read-only and a full disk; and
+read from refreshes other tests share, an unreachable source (partial publish: tests/revised_refresh.py) and
+a shrunk file and a 9e18 count (strict, nothing published: tests/refused_refresh.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ import pytest
 from tests.conftest import DEMO_MIRROR, query
 from tests.maw_helpers import MAW, REPO, run_maw
 from tests.refused_refresh import HUGE_ROW, RefusedRefresh
-from tests.unhcr_helpers import raw_rows, write_rows
+from tests.revised_refresh import RevisedRefresh, linked_mirror
+from tests.unhcr_helpers import raw_rows
 
 pytestmark = pytest.mark.slow
 
@@ -34,43 +35,25 @@ def warehouse(demo_warehouse: Path, tmp_path: Path) -> Path:
     return target
 
 
-def _mirror(
-    tmp_path: Path, edits: dict[str, list[dict]] | None = None, drop: tuple[str, ...] = (), name: str = "mirror"
-) -> Path:
-    """A copy of the demo mirror (symlinks), with UNHCR files rewritten and folders left out."""
-    target = tmp_path / name
-    for path in DEMO_MIRROR.rglob("*"):
-        relative = str(path.relative_to(DEMO_MIRROR))
-        if path.is_dir() or relative.startswith(drop):
-            continue
-        destination = target / relative
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        if relative in (edits or {}):
-            write_rows(destination, edits[relative])
-        else:
-            destination.symlink_to(path)
-    return target
-
-
 def _shrunk_population() -> list[dict]:
     rows = raw_rows(DEMO_MIRROR / "unhcr" / "population.csv.gz")
     return rows[: len(rows) // 10]  # a valid file holding a tenth of the rows: an upstream partial export
 
 
-def test_an_unreachable_source_is_carried_over_stale_and_the_others_published(warehouse: Path, tmp_path) -> None:
-    mirror = _mirror(tmp_path, drop=("iom/",))
+def test_an_unreachable_source_is_carried_over_stale_and_the_others_published(
+    revised_refresh: RevisedRefresh, demo_warehouse: Path
+) -> None:
+    """IOM's folder is missing from the revised refresh's mirror (tests/revised_refresh.py)."""
+    warehouse = revised_refresh.warehouse
     last_good = dict(
         query(
-            warehouse / "migration.duckdb",
+            demo_warehouse / "migration.duckdb",
             "select dataset, max(finished_at)::varchar from meta.loads "
             "where source = 'iom' and status = 'published' group by dataset",
         )
     )
-
-    result = run_maw("refresh", "--mirror", str(mirror), warehouse=warehouse)
-
-    output = result.stdout + result.stderr
-    assert result.returncode == 3, output[-3000:]
+    output = revised_refresh.stdout + revised_refresh.stderr
+    assert revised_refresh.returncode == 3, output[-3000:]
     assert "Published with stale sources" in output and "iom: stale since" in output
     database = warehouse / "migration.duckdb"
     loads = query(
@@ -103,13 +86,13 @@ def test_strict_refresh_blocks_a_shrunk_file_and_a_9e18_count_naming_both(refuse
 
 def test_two_refreshes_at_once_an_accepted_drop_and_no_history_lost(warehouse: Path, tmp_path) -> None:
     shrunk = _shrunk_population()
-    mirror = _mirror(tmp_path, {"unhcr/population.csv.gz": shrunk})
+    mirror = linked_mirror(DEMO_MIRROR, tmp_path / "mirror", {"unhcr/population.csv.gz": shrunk})
     # The waiting refresh reads the same shrunk file (published by then) and one revised flow figure, so it
     # publishes again after rebuilding only what is downstream of that one dataset.
     flows = raw_rows(DEMO_MIRROR / "unhcr" / "flows.csv.gz")
     flows[0]["asylum_seekers"] = str(int(flows[0]["asylum_seekers"] or 0) + 1)
     revised = {"unhcr/population.csv.gz": shrunk, "unhcr/flows.csv.gz": flows}
-    next_mirror = _mirror(tmp_path, revised, name="next-mirror")
+    next_mirror = linked_mirror(DEMO_MIRROR, tmp_path / "next-mirror", revised)
     database = warehouse / "migration.duckdb"
     (publishes,) = query(database, "select count(*) from meta.publish")[0]
     environment = {**os.environ, "MAW_WAREHOUSE_DIR": str(warehouse), "GX_ANALYTICS_ENABLED": "false"}
