@@ -10,8 +10,15 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Self
 
+from ingest.common.source import sha256_bytes
+
 REPO = Path(__file__).resolve().parent.parent
 MAW = [sys.executable, "-m", "orchestration.cli"]
+
+
+def sha256_of(path: Path) -> str:
+    """The file's sha256: a published file hashes the same before and after a refresh that published nothing."""
+    return sha256_bytes(path.read_bytes())
 
 
 def run_maw(*args: str, warehouse: Path, env: dict[str, str] | None = None, timeout: int = 900):

@@ -9,13 +9,12 @@ each: that one fault is named says nothing of the others, and the published file
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.maw_helpers import SharedRefresh, run_maw
+from tests.maw_helpers import SharedRefresh, run_maw, sha256_of
 from tests.unhcr_helpers import raw_rows, write_rows
 
 IATI_FILE = "iati/partners/XM-DAC-47066_iom_demo.xml"
@@ -67,14 +66,10 @@ class RefusedRefresh(SharedRefresh):
         return " ".join((self.stdout + self.stderr).split())
 
     def published_unchanged(self) -> bool:
-        return _sha256(self.warehouse / "migration.duckdb") == self.published_sha256
+        return sha256_of(self.warehouse / "migration.duckdb") == self.published_sha256
 
     def quarantine_reports(self, asset_name: str) -> list[Path]:
         return list((self.warehouse / "quarantine").glob(f"*/{asset_name}/report.md"))
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _write_faulty_mirror(source: Path, target: Path) -> Path:
@@ -92,6 +87,6 @@ def run_refused_refresh(demo_warehouse: Path, demo_mirror: Path, work: Path) -> 
     mirror = _write_faulty_mirror(demo_mirror, work / "faulty-mirror")
     warehouse = work / "warehouse"
     shutil.copytree(demo_warehouse, warehouse, symlinks=True, ignore=shutil.ignore_patterns("*.lock"))
-    before = _sha256(warehouse / "migration.duckdb")
+    before = sha256_of(warehouse / "migration.duckdb")
     result = run_maw("refresh", "--strict", "--mirror", str(mirror), warehouse=warehouse)
     return RefusedRefresh.of(warehouse, result, mirror=mirror, published_sha256=before)

@@ -7,7 +7,6 @@ with the csv module, never with the project's parser. An activity in both keeps 
 from __future__ import annotations
 
 import csv
-import hashlib
 import shutil
 from collections import defaultdict
 from datetime import date, timedelta
@@ -18,6 +17,7 @@ import pytest
 from lxml import etree
 
 from tests.conftest import DEMO_MIRROR, query, run_maw
+from tests.maw_helpers import sha256_of
 
 NL = "XM-DAC-7"
 CENT = Decimal("0.01")
@@ -296,17 +296,13 @@ def test_in_donor_refugee_costs_are_kept_apart(demo_warehouse: Path) -> None:
     assert in_country == 0
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def test_a_truncated_xml_file_fails_the_load_names_file_and_line_and_publishes_nothing(
     demo_warehouse: Path, mirror_copy, tmp_path: Path
 ) -> None:
     warehouse = tmp_path / "warehouse"
     shutil.copytree(demo_warehouse, warehouse)
     published = warehouse / "migration.duckdb"
-    before = _sha256(published)
+    before = sha256_of(published)
     mirror = mirror_copy(DEMO_MIRROR)
     broken = mirror / "iati" / "partners" / "XM-DAC-47066_iom_demo.xml"
     content = broken.read_bytes()
@@ -316,4 +312,4 @@ def test_a_truncated_xml_file_fails_the_load_names_file_and_line_and_publishes_n
     assert result.returncode != 0
     assert "XM-DAC-47066_iom_demo.xml" in output and "malformed XML at line" in output
     assert "nothing was published" in output
-    assert _sha256(published) == before
+    assert sha256_of(published) == before

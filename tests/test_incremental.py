@@ -3,7 +3,6 @@ changed dataset otherwise, and that partial rebuild publishes exactly what a ful
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from ingest.registry import all_datasets
 from tests.conftest import DEMO_MIRROR, REPO, query, run_maw
+from tests.maw_helpers import sha256_of
 from tests.watched_refresh import WatchedRefresh
 from warehouse import WarehousePaths, fingerprints, incremental, refresh_log
 
@@ -20,10 +20,6 @@ from warehouse import WarehousePaths, fingerprints, incremental, refresh_log
 # retrieval of the identical bytes it was parsed from. Rows are compared on everything else, including the
 # sha256 of the raw file each row comes from.
 RETRIEVAL_COLUMNS = {"_source_file", "_retrieved_at"}
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _copy(warehouse: Path, target: Path) -> Path:
@@ -62,7 +58,7 @@ def test_a_refresh_with_nothing_changed_publishes_nothing_and_leaves_the_file_by
 ) -> None:
     warehouse = _copy(demo_warehouse, tmp_path / "warehouse")
     database = warehouse / "migration.duckdb"
-    before = _sha256(database)
+    before = sha256_of(database)
     publishes = query(database, "select count(*) from meta.publish")
 
     result = run_maw("refresh", warehouse=warehouse)
@@ -71,7 +67,7 @@ def test_a_refresh_with_nothing_changed_publishes_nothing_and_leaves_the_file_by
     said = [line for line in result.stderr.splitlines() if "Nothing changed" in line]
     assert len(said) == 1 and "nothing validated, built or published" in said[0], result.stderr
     assert "dbt build" not in result.stderr and "landed" not in result.stderr
-    assert _sha256(database) == before
+    assert sha256_of(database) == before
     assert query(database, "select count(*) from meta.publish") == publishes
     assert not list((warehouse / "build").glob("*"))
     check = refresh_log.read(WarehousePaths(warehouse))[-1]

@@ -4,7 +4,6 @@ total, the published total, a p-code's country) fails the build instead, and not
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -19,6 +18,7 @@ from conftest import DEMO_MIRROR, run_dbt, run_maw
 from ingest import iom, registry
 from ingest.common.source import ParseError, SourceContext, land
 from ingest.iom.shared import PYTHON_WHITESPACE, clean_text, cleaned
+from tests.maw_helpers import sha256_of
 from warehouse import BUILD_NAME
 from warehouse.loads import suite_for
 
@@ -71,19 +71,15 @@ def published_copy(demo_warehouse: Path, tmp_path: Path) -> Path:
     return target
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _failed_dbt_tests(warehouse: Path, mirror: Path) -> set[str]:
     """Refresh ``warehouse`` from ``mirror``; the refresh must fail and leave the published file as it was.
     Returns the dbt tests that failed, read from the refresh's log (the console wraps long names)."""
     published = warehouse / "migration.duckdb"
-    before, logs = _sha256(published), set((warehouse / "logs").glob("refresh-*.log"))
+    before, logs = sha256_of(published), set((warehouse / "logs").glob("refresh-*.log"))
     result = run_maw("refresh", "--mirror", str(mirror), warehouse=warehouse)
     assert result.returncode != 0, result.stdout + result.stderr
     assert "nothing was published" in result.stdout + result.stderr
-    assert _sha256(published) == before
+    assert sha256_of(published) == before
     (log,) = set((warehouse / "logs").glob("refresh-*.log")) - logs
     return set(re.findall(r"\d+ of \d+ FAIL \d+ (\S+)", re.sub(r"\x1b\[[0-9;]*m", "", log.read_text())))
 

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import query, run_maw
+from tests.maw_helpers import sha256_of
 from tests.refused_refresh import MISSING_FILE, NEGATIVE_LINE, RefusedRefresh
 from tests.watched_refresh import WatchedRefresh
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_demo_refresh_publishes_marts_and_records_provenance(demo_warehouse: Path) -> None:
@@ -35,7 +31,7 @@ def test_demo_refresh_publishes_marts_and_records_provenance(demo_warehouse: Pat
         """select distinct p._snapshot_sha256, s.raw_path from staging.stg_unhcr__population p
            join meta.snapshots s on s.file_sha256 = p._snapshot_sha256""",
     )
-    assert rows and all(_sha256(Path(raw)) == sha for sha, raw in rows)
+    assert rows and all(sha256_of(Path(raw)) == sha for sha, raw in rows)
     assert query(database, "select count(*) from marts.country_year where refugees_hosted > 0")[0][0] > 0
 
 

@@ -5,7 +5,6 @@ a shrunk file and a 9e18 count (strict, nothing published: tests/refused_refresh
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -16,16 +15,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO_MIRROR, query
-from tests.maw_helpers import MAW, REPO, run_maw
+from tests.maw_helpers import MAW, REPO, run_maw, sha256_of
 from tests.refused_refresh import HUGE_ROW, RefusedRefresh
 from tests.revised_refresh import RevisedRefresh, linked_mirror
 from tests.unhcr_helpers import raw_rows
 
 pytestmark = pytest.mark.slow
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture
@@ -152,13 +147,13 @@ def test_a_read_only_warehouse_gives_a_clear_error_and_keeps_the_published_file(
     _tmpfs(mountpoint, "64m")
     try:
         shutil.copytree(warehouse, mountpoint / "warehouse", symlinks=True)
-        before = _sha256(mountpoint / "warehouse" / "migration.duckdb")
+        before = sha256_of(mountpoint / "warehouse" / "migration.duckdb")
         subprocess.run(["mount", "-o", "remount,ro", str(mountpoint)], check=True)
         result = run_maw("refresh", warehouse=mountpoint / "warehouse")
         assert result.returncode == 1
         assert "Traceback" not in result.stderr + result.stdout
         assert "cannot write" in result.stderr and "Read-only file system" in result.stderr
-        assert _sha256(mountpoint / "warehouse" / "migration.duckdb") == before
+        assert sha256_of(mountpoint / "warehouse" / "migration.duckdb") == before
     finally:
         subprocess.run(["umount", str(mountpoint)], check=False)
 
@@ -174,12 +169,12 @@ def test_a_full_disk_gives_a_clear_error_and_keeps_the_published_file(warehouse,
     _tmpfs(mountpoint, str(used + (3 << 20)))  # room for the copy and a little more
     try:
         shutil.copytree(warehouse, mountpoint / "warehouse", symlinks=True, ignore=shutil.ignore_patterns("dbt"))
-        before = _sha256(mountpoint / "warehouse" / "migration.duckdb")
+        before = sha256_of(mountpoint / "warehouse" / "migration.duckdb")
         result = run_maw("refresh", "--full", warehouse=mountpoint / "warehouse")  # a build that must write
         output = result.stdout + result.stderr
         assert result.returncode == 1, output[-3000:]
         assert "Traceback" not in output
         assert "No space left on device" in output or "nothing was published" in output
-        assert _sha256(mountpoint / "warehouse" / "migration.duckdb") == before
+        assert sha256_of(mountpoint / "warehouse" / "migration.duckdb") == before
     finally:
         subprocess.run(["umount", str(mountpoint)], check=False)
