@@ -27,7 +27,6 @@ from ingest.common.source import Dataset
 from ingest.registry import all_datasets
 from orchestration import dbt_build
 from orchestration.resources import REPO_ROOT, SettingsResource, SourcesResource, WarehouseResource
-from report.site import ReportError, build_report, report_dir
 from warehouse import check_worker, loads
 from warehouse.publish import publish
 
@@ -163,7 +162,10 @@ def published_warehouse(
 @asset(name="report", deps=[published_warehouse], group_name="publish", kinds={"html"})
 def static_report(warehouse: WarehouseResource) -> MaterializeResult:
     """The static site under MAW_WAREHOUSE_DIR/report/, from the published file opened read-only: its own
-    step, so a failed report is its own failure and the publish before it stands."""
+    step, so a failed report is its own failure and the publish before it stands. The report's modules (with
+    matplotlib, 0.7 s) are imported here: a refresh that stops before its report never needs them."""
+    from report.site import ReportError, build_report, report_dir
+
     paths = warehouse.paths()
     logging.getLogger("maw.report").info("building the report in %s", report_dir(paths.root))
     try:

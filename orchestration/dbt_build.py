@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +43,7 @@ def build(
     """Run ``dbt <args>`` on the nodes of the run's selection, from ``work_dir``, writing its artifacts to
     ``target_path``, and yield dagster-dbt's event for each model built; a failed node or a dbt error raises
     ``Failure`` (after the events of the models that were built) naming what failed."""
-    from dbt.cli.main import dbtRunner
-    from dbt_common.events.functions import msg_to_dict, reset_metadata_vars
+    from dbt_common.events.functions import msg_to_dict
 
     params = get_updated_cli_invocation_params_for_context(
         context=context,
@@ -71,14 +70,7 @@ def build(
         # graph.gpickle; run_results.json is written below.
         "--no-write-json",
     ]  # fmt: skip
-    reset_metadata_vars()  # dbt reads DBT_ENV_CUSTOM_ENV_* once per process: this run's, not the first run's
-    try:
-        with contextlib.chdir(work_dir):
-            outcome = dbtRunner(callbacks=[keep_result]).invoke(command)
-    finally:
-        _close_build_database()
-    if hasattr(outcome.result, "write"):
-        outcome.result.write(str(target_path / "run_results.json"))
+    outcome = invoke(command, work_dir, target_path, callbacks=[keep_result])
     for raw_event in results:
         yield from DbtCoreCliEventMessage(raw_event=raw_event, event_history_metadata={}).to_default_asset_events(
             manifest=params.manifest,
@@ -89,6 +81,25 @@ def build(
         )
     if not outcome.success:
         raise Failure(description=f"dbt {args[0]} failed: {_what_failed(outcome, work_dir / DBT_BUILD_DB)}")
+
+
+def invoke(command: Sequence[str], work_dir: Path, target_path: Path, callbacks: Sequence[Callable] = ()) -> Any:
+    """``dbt <command>`` in this process, from ``work_dir``, then its run_results.json into ``target_path``
+    (the command's own JSON artifacts are best left off with ``--no-write-json``); returns dbt's result.
+    Several invocations in one process each start clean: dbt's metadata variables are read again and the
+    DuckDB database the profile keeps open is closed after each."""
+    from dbt.cli.main import dbtRunner
+    from dbt_common.events.functions import reset_metadata_vars
+
+    reset_metadata_vars()  # dbt reads DBT_ENV_CUSTOM_ENV_* once per process: this run's, not the first run's
+    try:
+        with contextlib.chdir(work_dir):
+            outcome = dbtRunner(callbacks=list(callbacks)).invoke(list(command))
+    finally:
+        _close_build_database()
+    if hasattr(outcome.result, "write"):
+        outcome.result.write(str(target_path / "run_results.json"))
+    return outcome
 
 
 def start_from_parse_cache(project_dir: Path, target_path: Path) -> None:

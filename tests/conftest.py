@@ -17,6 +17,7 @@ from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TypeVar
+from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
 import duckdb
@@ -41,35 +42,40 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-def run_dbt(
-    command: str, database: Path, work: Path, *selection: str, unit_tests: bool = False
-) -> tuple[subprocess.CompletedProcess, list]:
-    """Run one dbt command of the project against ``database``, a file named build.duckdb (not a refresh: only
-    the selected nodes), and return the process and its run results. Unit tests are left out unless asked for.
+@dataclass(frozen=True)
+class DbtRun:
+    """What one dbt command in this process said: its exit code as the CLI would give it, and its log lines."""
 
-    As in a refresh, dbt starts in ``work`` and reaches the file through the link ``work/current``, so its
-    profile is the pipeline's and it starts from the parse cache of `make manifest` instead of parsing all."""
+    returncode: int
+    stdout: str
+
+
+def run_dbt(command: str, database: Path, work: Path, *selection: str, unit_tests: bool = False) -> tuple[DbtRun, list]:
+    """Run one dbt command of the project against ``database``, a file named build.duckdb (not a refresh: only
+    the selected nodes), and return what it said and its run results. Unit tests are left out unless asked for.
+
+    As in a refresh, dbt runs in this process (``invoke``: no second interpreter importing dbt again), starts
+    in ``work`` and reaches the file through the link ``work/current``, so its profile is the pipeline's and it
+    starts from the parse cache of `make manifest` instead of parsing all."""
     assert database.name == BUILD_NAME, f"dbt's database is named after its file: call it {BUILD_NAME}"
-    from orchestration.dbt_build import start_from_parse_cache  # imports Dagster: only where dbt runs
+    from orchestration.dbt_build import invoke, start_from_parse_cache  # imports Dagster: only where dbt runs
 
     target = work / "target"
     start_from_parse_cache(REPO / "dbt_project", target)
     link = work / DBT_BUILD_DB.parent
     link.symlink_to(database.parent.resolve(), target_is_directory=True)
-    result = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), command, *selection,
-         *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
-         "--project-dir", str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project"),
-         "--target-path", str(target), "--log-path", str(work / "logs")],
-        cwd=work,
-        env={**os.environ, "MAW_BUILD_DB": str(DBT_BUILD_DB)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )  # fmt: skip
+    said: list[str] = []
+    command_line = [
+        command, *selection,
+        *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
+        "--project-dir", str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project"),
+        "--target-path", str(target), "--log-path", str(work / "logs"), "--no-write-json",
+    ]  # fmt: skip
+    with mock.patch.dict(os.environ, {"MAW_BUILD_DB": str(DBT_BUILD_DB)}):
+        outcome = invoke(command_line, work, target, callbacks=[lambda event: said.append(event.info.msg)])
     link.unlink()
-    return result, json.loads((target / "run_results.json").read_text())["results"]
+    run = DbtRun(returncode=0 if outcome.success else 1, stdout="\n".join(said))
+    return run, json.loads((target / "run_results.json").read_text())["results"]
 
 
 def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
@@ -232,7 +238,8 @@ def fake_server() -> Iterator[FakeServer]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # serve_forever looks for shutdown() every poll_interval: its default 0.5 s kept each test waiting that long
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield FakeServer(url=f"http://127.0.0.1:{server.server_address[1]}", routes=routes, requests=seen)

@@ -8,7 +8,6 @@ import duckdb
 import pytest
 from conftest import run_dbt
 
-from orchestration.dbt_build import _broken_rules
 from warehouse import BUILD_NAME
 
 
@@ -45,6 +44,8 @@ def _damage(database: Path) -> None:
 @pytest.mark.slow
 def test_rules_fail_once_for_each_rule_broken_naming_rule_column_and_count(demo_warehouse: Path, tmp_path) -> None:
     """The same tests pass on the undamaged file (every refresh builds it): they fail for the damage alone."""
+    from orchestration.dbt_build import _broken_rules  # imports Dagster and dbt: not at collection
+
     database = tmp_path / BUILD_NAME
     shutil.copy(demo_warehouse / "migration.duckdb", database)
     _damage(database)

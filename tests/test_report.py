@@ -14,10 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from dagster import DagsterEventType, materialize
 
-from orchestration.assets import static_report
-from orchestration.resources import WarehouseResource
 from report.data import PROGRAMME_MONEY
 from report.pages import budget_slug
 from report.site import ReportError, build_report, cell
@@ -299,6 +296,11 @@ def test_the_build_only_reads_the_published_file(demo_warehouse: Path, tmp_path:
 
 
 def test_a_failed_report_asset_is_its_own_failure(demo_warehouse: Path, tmp_path: Path) -> None:
+    from dagster import DagsterEventType, materialize  # here, not at collection: Dagster takes seconds
+
+    from orchestration.assets import static_report
+    from orchestration.resources import WarehouseResource
+
     root = tmp_path / "warehouse"
     root.mkdir()
     database = root / "migration.duckdb"
