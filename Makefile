@@ -46,8 +46,10 @@ bytecode: venv
 run: venv manifest bytecode
 	$(BIN)/maw refresh
 
+# worksteal: a worker out of tests takes half of what another still has queued, so the two finish together
+# instead of one running the last end-to-end refreshes alone (220 s against 231 s with xdist's default).
 test: venv manifest bytecode
-	$(BIN)/pytest -q -n auto --durations=15
+	$(BIN)/pytest -q -n auto --dist worksteal --durations=15
 
 dev: venv bytecode
 	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} ; mkdir -p $$DAGSTER_HOME ; \

@@ -31,6 +31,7 @@ CHROMIUM_FLAGS = [
     "--force-device-scale-factor=1",
 ]
 WINDOW_WIDTH = 1200
+WINDOW_HEIGHT = 8000  # taller than any page: each is laid out and photographed in one Chromium run
 
 
 class Links(HTMLParser):
@@ -234,7 +235,8 @@ addEventListener("load", () => {
   });
   const out = document.createElement("pre");
   out.id = "probe";
-  out.textContent = JSON.stringify({height: document.documentElement.scrollHeight, charts});
+  const height = Math.ceil(document.body.getBoundingClientRect().bottom + scrollY);  // the page, not the window
+  out.textContent = JSON.stringify({height, charts});
   document.body.appendChild(out);
 });
 </script>"""
@@ -258,18 +260,23 @@ def run_chromium(browser: str, profile: Path, *args: str) -> subprocess.Complete
     )
 
 
-def chart_boxes(browser: str, profile: Path, page: Path) -> dict:
-    """Where Chromium lays out the page's charts: a copy of the page with a probe script, its DOM dumped.
-    The page itself has no script; the probe copy sits beside it so relative links resolve the same."""
+def render(browser: str, profile: Path, page: Path, png: Path) -> dict:
+    """Lay ``page`` out, find where its charts are and screenshot it, in one Chromium run: a copy of the page
+    with a probe script, its DOM dumped, in a window of ``WINDOW_HEIGHT``; the screenshot is then cut to the
+    page's own height. The page itself has no script; the probe copy sits beside it so relative links resolve
+    the same."""
     probe = page.with_name(f"_probe_{page.name}")
     probe.write_text(page.read_text().replace("</body>", PROBE + "</body>"))
+    png.parent.mkdir(parents=True, exist_ok=True)
+    png.unlink(missing_ok=True)
     try:
         result = run_chromium(
             browser,
             profile,
             "--dump-dom",
             "--virtual-time-budget=5000",
-            f"--window-size={WINDOW_WIDTH},900",
+            f"--screenshot={png}",
+            f"--window-size={WINDOW_WIDTH},{WINDOW_HEIGHT}",
             probe.as_uri(),
         )
     finally:
@@ -277,16 +284,15 @@ def chart_boxes(browser: str, profile: Path, page: Path) -> dict:
     start = result.stdout.find('<pre id="probe">')
     assert start >= 0, f"Chromium did not render {page}: {result.stderr[-2000:]}"
     text = result.stdout[start + len('<pre id="probe">') : result.stdout.index("</pre>", start)]
-    return json.loads(text.replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
-
-
-def screenshot(browser: str, profile: Path, page: Path, png: Path, height: int) -> None:
-    png.parent.mkdir(parents=True, exist_ok=True)
-    png.unlink(missing_ok=True)
-    result = run_chromium(
-        browser, profile, f"--screenshot={png}", f"--window-size={WINDOW_WIDTH},{height}", page.as_uri()
-    )
+    boxes = json.loads(text.replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+    assert boxes["height"] + 20 <= WINDOW_HEIGHT, f"{page} is {boxes['height']} px high: raise WINDOW_HEIGHT"
     assert png.exists(), f"no screenshot of {page}: {result.stderr[-2000:]}"
+    from PIL import Image
+
+    with Image.open(png) as image:
+        cut = image.crop((0, 0, WINDOW_WIDTH, boxes["height"] + 20))
+    cut.save(png)
+    return boxes
 
 
 def blank_charts(png: Path, boxes: dict) -> list[str]:
@@ -324,9 +330,8 @@ def check_pages_in_browser(site: Path, names: list[str], out: Path, profile: Pat
     checked = {}
     for name in names:
         page = site / name
-        boxes = chart_boxes(browser, profile, page)
         png = out / (name.replace("/", "__").removesuffix(".html") + ".png")
-        screenshot(browser, profile, page, png, boxes["height"] + 20)
+        boxes = render(browser, profile, page, png)
         assert not blank_charts(png, boxes), (name, blank_charts(png, boxes))
         checked[name] = len(boxes["charts"])
     return checked

@@ -12,11 +12,10 @@ import pytest
 from tests.report_helpers import (
     SCREENSHOTS,
     blank_charts,
-    chart_boxes,
     check_pages_in_browser,
     chromium,
     manifest,
-    screenshot,
+    render,
 )
 
 
@@ -50,10 +49,9 @@ def test_a_blank_or_missing_chart_is_caught(site: Path, tmp_path: Path) -> None:
     svg = next((site / "budget" / "4.2").glob("*.svg"))
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="460" height="187"></svg>')
     page = site / "budget" / "4.2.html"
-    boxes = chart_boxes(browser, tmp_path / "profile", page)
     png = tmp_path / "blank.png"
-    screenshot(browser, tmp_path / "profile", page, png, boxes["height"])
+    boxes = render(browser, tmp_path / "profile", page, png)
     assert len(blank_charts(png, boxes)) == 1
     svg.unlink()
-    boxes = chart_boxes(browser, tmp_path / "profile", page)
+    boxes = render(browser, tmp_path / "profile", page, png)
     assert [c["loaded"] for c in boxes["charts"]] == [False], json.dumps(boxes)
