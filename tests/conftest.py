@@ -110,20 +110,47 @@ def _build_once(tmp_factory, name: str, done: str, build: Callable[[Path], None]
     return folder
 
 
-def _refresh_once(tmp_factory, name: str, *args: str) -> Path:
-    """A warehouse refreshed once per test run."""
+def _refresh_once(tmp_factory, name: str, *args: str, before: Callable[[Path], None] | None = None) -> Path:
+    """A warehouse refreshed once per test run; what the refresh printed is kept beside it, in ``<name>.out``.
+    ``before`` prepares the empty warehouse folder."""
 
     def refresh(warehouse: Path) -> None:
+        if before is not None:
+            before(warehouse)
         result = run_maw("refresh", *args, warehouse=warehouse)
         assert result.returncode == 0, f"refresh failed:\n{result.stdout}\n{result.stderr}"
+        refresh_output(warehouse).write_text(result.stdout + result.stderr)
 
     return _build_once(tmp_factory, name, "migration.duckdb", refresh)
 
 
+def refresh_output(warehouse: Path) -> Path:
+    """Where ``_refresh_once`` keeps what the refresh of ``warehouse`` printed."""
+    return warehouse.with_name(f"{warehouse.name}.out")
+
+
+def truncated_published_file(warehouse: Path) -> None:
+    """A published file cut in half, as a crash during a copy leaves it. A refresh sets it aside and rebuilds
+    everything, which on a folder that has never been refreshed is the whole of a first refresh: so the one
+    demo build also shows it (tests/faults/test_fault_refresh.py reads what it printed)."""
+    warehouse.mkdir(parents=True, exist_ok=True)
+    database = warehouse / "migration.duckdb"
+    with duckdb.connect(str(database)) as con:  # a mart, then the publish record: the half cut off holds it
+        con.execute("create schema marts")
+        mart = "select range as year, 7 * range as refugees from range(2000000)"
+        con.execute(f"create table marts.country_year as {mart}")
+        con.execute("create schema meta")
+        publish = "select 'p' || range as publish_id, now() as published_at from range(3)"
+        con.execute(f"create table meta.publish as {publish}")
+    content = database.read_bytes()
+    database.write_bytes(content[: len(content) // 2])
+
+
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory) -> Path:
-    """A warehouse refreshed once from the demo mirror that ships in the repo."""
-    return _refresh_once(tmp_path_factory, "demo-warehouse")
+    """A warehouse refreshed once from the demo mirror that ships in the repo, in a folder whose published
+    file was truncated (``truncated_published_file``): set aside under ``damaged/``, it changes nothing else."""
+    return _refresh_once(tmp_path_factory, "demo-warehouse", before=truncated_published_file)
 
 
 @pytest.fixture(scope="session")
