@@ -65,14 +65,19 @@ def run_dbt(command: str, database: Path, work: Path, *selection: str, unit_test
     link = work / DBT_BUILD_DB.parent
     link.symlink_to(database.parent.resolve(), target_is_directory=True)
     said: list[str] = []
+
+    def keep_said(event) -> None:  # what the console shows: not dbt's debug events (every statement it runs)
+        if event.info.level != "debug":
+            said.append(event.info.msg)
+
     command_line = [
         command, *selection,
         *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
         "--project-dir", str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project"),
-        "--target-path", str(target), "--log-path", str(work / "logs"), "--no-write-json",
+        "--target-path", str(target), "--log-path", str(work / "logs"), "--no-write-json", "--no-use-colors",
     ]  # fmt: skip
     with mock.patch.dict(os.environ, {"MAW_BUILD_DB": str(DBT_BUILD_DB)}):
-        outcome = invoke(command_line, work, target, callbacks=[lambda event: said.append(event.info.msg)])
+        outcome = invoke(command_line, work, target, callbacks=[keep_said])
     link.unlink()
     run = DbtRun(returncode=0 if outcome.success else 1, stdout="\n".join(said))
     return run, json.loads((target / "run_results.json").read_text())["results"]
