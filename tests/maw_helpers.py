@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import asdict, dataclass, fields
@@ -19,6 +20,15 @@ MAW = [sys.executable, "-m", "orchestration.cli"]
 def sha256_of(path: Path) -> str:
     """The file's sha256: a published file hashes the same before and after a refresh that published nothing."""
     return sha256_bytes(path.read_bytes())
+
+
+def copy_warehouse(source: Path, target: Path) -> Path:
+    """A private copy of a warehouse for a test to refresh or damage, its links kept as links; without its
+    locks, build folder, quarantine, or the file a refresh set aside (the demo build sets one aside:
+    tests/conftest.py, truncated_published_file)."""
+    left_out = shutil.ignore_patterns("*.lock", "build", "quarantine", "damaged")
+    shutil.copytree(source, target, symlinks=True, ignore=left_out)
+    return target
 
 
 def run_maw(*args: str, warehouse: Path, env: dict[str, str] | None = None, timeout: int = 900):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.maw_helpers import SharedRefresh, run_maw, sha256_of
+from tests.maw_helpers import SharedRefresh, copy_warehouse, run_maw, sha256_of
 from tests.unhcr_helpers import raw_rows, write_rows
 
 IATI_FILE = "iati/partners/XM-DAC-47066_iom_demo.xml"
@@ -86,7 +86,7 @@ def run_refused_refresh(demo_warehouse: Path, demo_mirror: Path, work: Path) -> 
     """Copy the demo warehouse into ``work`` and refresh it, strictly, from the faulty mirror."""
     mirror = _write_faulty_mirror(demo_mirror, work / "faulty-mirror")
     warehouse = work / "warehouse"
-    shutil.copytree(demo_warehouse, warehouse, symlinks=True, ignore=shutil.ignore_patterns("*.lock"))
+    copy_warehouse(demo_warehouse, warehouse)
     before = sha256_of(warehouse / "migration.duckdb")
     result = run_maw("refresh", "--strict", "--mirror", str(mirror), warehouse=warehouse)
     return RefusedRefresh.of(warehouse, result, mirror=mirror, published_sha256=before)

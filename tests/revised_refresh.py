@@ -9,11 +9,10 @@ their changes recorded, and IOM's are carried over, stale, from the last publish
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.maw_helpers import SharedRefresh, run_maw
+from tests.maw_helpers import SharedRefresh, copy_warehouse, run_maw
 from tests.unhcr_helpers import raw_rows, write_rows
 
 UNREACHABLE = "iom/"  # the folder left out of the mirror
@@ -93,6 +92,6 @@ def run_revised_refresh(demo_warehouse: Path, demo_mirror: Path, work: Path) -> 
     files, edits, removed, added = _revise(demo_mirror / "unhcr")
     mirror = linked_mirror(demo_mirror, work / "revised-mirror", files, leave_out=UNREACHABLE)
     warehouse = work / "warehouse"
-    shutil.copytree(demo_warehouse, warehouse, symlinks=True, ignore=shutil.ignore_patterns("*.lock"))
+    copy_warehouse(demo_warehouse, warehouse)
     result = run_maw("refresh", "--mirror", str(mirror), warehouse=warehouse)
     return RevisedRefresh.of(warehouse, result, edits=edits, removed=removed, added=added)

@@ -7,7 +7,6 @@ with the csv module, never with the project's parser. An activity in both keeps 
 from __future__ import annotations
 
 import csv
-import shutil
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -17,7 +16,7 @@ import pytest
 from lxml import etree
 
 from tests.conftest import DEMO_MIRROR, query, run_maw
-from tests.maw_helpers import sha256_of
+from tests.maw_helpers import copy_warehouse, sha256_of
 
 NL = "XM-DAC-7"
 CENT = Decimal("0.01")
@@ -299,8 +298,7 @@ def test_in_donor_refugee_costs_are_kept_apart(demo_warehouse: Path) -> None:
 def test_a_truncated_xml_file_fails_the_load_names_file_and_line_and_publishes_nothing(
     demo_warehouse: Path, mirror_copy, tmp_path: Path
 ) -> None:
-    warehouse = tmp_path / "warehouse"
-    shutil.copytree(demo_warehouse, warehouse)
+    warehouse = copy_warehouse(demo_warehouse, tmp_path / "warehouse")
     published = warehouse / "migration.duckdb"
     before = sha256_of(published)
     mirror = mirror_copy(DEMO_MIRROR)

@@ -4,7 +4,6 @@ changed dataset otherwise, and that partial rebuild publishes exactly what a ful
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -12,7 +11,7 @@ import pytest
 
 from ingest.registry import all_datasets
 from tests.conftest import DEMO_MIRROR, REPO, query, run_maw
-from tests.maw_helpers import sha256_of
+from tests.maw_helpers import copy_warehouse, sha256_of
 from tests.watched_refresh import WatchedRefresh
 from warehouse import WarehousePaths, fingerprints, incremental, refresh_log
 
@@ -20,11 +19,6 @@ from warehouse import WarehousePaths, fingerprints, incremental, refresh_log
 # retrieval of the identical bytes it was parsed from. Rows are compared on everything else, including the
 # sha256 of the raw file each row comes from.
 RETRIEVAL_COLUMNS = {"_source_file", "_retrieved_at"}
-
-
-def _copy(warehouse: Path, target: Path) -> Path:
-    shutil.copytree(warehouse, target, symlinks=True)
-    return target
 
 
 def _latest_run(database: Path) -> str:
@@ -56,7 +50,7 @@ def _downstream_models(source: str) -> set[str]:
 def test_a_refresh_with_nothing_changed_publishes_nothing_and_leaves_the_file_byte_identical(
     demo_warehouse: Path, tmp_path: Path
 ) -> None:
-    warehouse = _copy(demo_warehouse, tmp_path / "warehouse")
+    warehouse = copy_warehouse(demo_warehouse, tmp_path / "warehouse")
     database = warehouse / "migration.duckdb"
     before = sha256_of(database)
     publishes = query(database, "select count(*) from meta.publish")
@@ -92,7 +86,7 @@ def test_one_changed_dataset_rebuilds_only_its_downstream_models_and_equals_a_fu
         raised[0][0]
         == query(demo_warehouse / "migration.duckdb", "select sum(refugees) from marts.world_year")[0][0] + 1
     )
-    partial = _copy(watched_refresh.warehouse, tmp_path / "partial")
+    partial = copy_warehouse(watched_refresh.warehouse, tmp_path / "partial")
     result = run_maw("refresh", "--mirror", str(DEMO_MIRROR), warehouse=partial)
     assert result.returncode == 0, result.stdout + result.stderr
     assert plan in result.stderr
@@ -152,7 +146,7 @@ def test_a_new_warehouses_first_dbt_build_parses_nothing(demo_warehouse: Path) -
 def test_changed_code_or_dbt_project_changes_the_plan(demo_warehouse: Path, tmp_path: Path, monkeypatch) -> None:
     """A dataset whose parser or suite changed is rebuilt although its bytes did not; a changed dbt
     project rebuilds every model in a new build file."""
-    paths = WarehousePaths(_copy(demo_warehouse, tmp_path / "warehouse"))
+    paths = WarehousePaths(copy_warehouse(demo_warehouse, tmp_path / "warehouse"))
     context = incremental.source_context("demo")
     datasets = [d for d in all_datasets() if d.source in {"fx", "unhcr"}]
     same = incremental.make_plan(paths, context, datasets, "plan-test", full=False)

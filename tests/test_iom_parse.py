@@ -18,7 +18,7 @@ from conftest import DEMO_MIRROR, run_dbt, run_maw
 from ingest import iom, registry
 from ingest.common.source import ParseError, SourceContext, land
 from ingest.iom.shared import PYTHON_WHITESPACE, clean_text, cleaned
-from tests.maw_helpers import sha256_of
+from tests.maw_helpers import copy_warehouse, sha256_of
 from warehouse import BUILD_NAME
 from warehouse.loads import suite_for
 
@@ -66,9 +66,7 @@ def test_unresolved_country_fails_the_check_with_file_row_and_field(tmp_path, mi
 @pytest.fixture
 def published_copy(demo_warehouse: Path, tmp_path: Path) -> Path:
     """A private copy of the demo warehouse, so a test can refresh over it."""
-    target = tmp_path / "warehouse"
-    shutil.copytree(demo_warehouse, target, symlinks=True)
-    return target
+    return copy_warehouse(demo_warehouse, tmp_path / "warehouse")
 
 
 def _failed_dbt_tests(warehouse: Path, mirror: Path) -> set[str]:

@@ -9,20 +9,15 @@ refreshes it once more with one refugee figure revised.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from conftest import query, run_maw
 from unhcr_helpers import raw_rows
 
+from tests.maw_helpers import copy_warehouse
 from tests.refused_refresh import RefusedRefresh
 from tests.revised_refresh import RevisedRefresh, linked_mirror
-
-
-def copy_warehouse(source: Path, target: Path) -> Path:
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("quarantine", "build", "*.lock"))
-    return target
 
 
 def changes(warehouse: Path, run_id: str) -> list[dict]:

@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.maw_helpers import SharedRefresh, run_maw
+from tests.maw_helpers import SharedRefresh, copy_warehouse, run_maw
 from tests.unhcr_helpers import raw_rows, write_rows
 
 # Holds the published file open from before the refresh until it has ended, counting its reads; then says
@@ -93,7 +93,7 @@ def run_watched_refresh(demo_warehouse: Path, demo_mirror: Path, work: Path) -> 
     changed mirror, then stop the readers."""
     mirror = _write_changed_mirror(demo_mirror, work / "changed-mirror")
     warehouse = work / "warehouse"
-    shutil.copytree(demo_warehouse, warehouse, symlinks=True, ignore=shutil.ignore_patterns("*.lock"))
+    copy_warehouse(demo_warehouse, warehouse)
     database, stop = warehouse / "migration.duckdb", work / "readers.stop"
     readers = [_start_reader(script, database, stop) for script in (DUCKDB_READER, BI_CLIENT)]
     try:  # the readers hold the file open until the refresh has ended, however long it takes

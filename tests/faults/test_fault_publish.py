@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from tests.conftest import REPO, query
+from tests.maw_helpers import copy_warehouse
 from warehouse import WarehousePaths
 from warehouse.publish import recover
 
@@ -35,9 +36,7 @@ publish.publish(WarehousePaths(Path(sys.argv[1])), sys.argv[2], "demo")
 
 
 def _copy(demo_warehouse: Path, target: Path) -> WarehousePaths:
-    # without the file the demo build set aside (tests/conftest.py: truncated_published_file)
-    shutil.copytree(demo_warehouse, target, symlinks=True, ignore=shutil.ignore_patterns("*.lock", "damaged"))
-    return WarehousePaths(target)
+    return WarehousePaths(copy_warehouse(demo_warehouse, target))
 
 
 def _prepare_build(paths: WarehousePaths, run_id: str) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO_MIRROR, query, refresh_output
-from tests.maw_helpers import MAW, REPO, run_maw, sha256_of
+from tests.maw_helpers import MAW, REPO, copy_warehouse, run_maw, sha256_of
 from tests.refused_refresh import HUGE_ROW, RefusedRefresh
 from tests.revised_refresh import RevisedRefresh, linked_mirror
 from tests.unhcr_helpers import raw_rows
@@ -26,10 +26,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def warehouse(demo_warehouse: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "warehouse"
-    left_out = shutil.ignore_patterns("*.lock", "quarantine", "damaged")
-    shutil.copytree(demo_warehouse, target, symlinks=True, ignore=left_out)
-    return target
+    return copy_warehouse(demo_warehouse, tmp_path / "warehouse")
 
 
 def _shrunk_population() -> list[dict]:
