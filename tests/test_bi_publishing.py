@@ -4,6 +4,7 @@ tables row for row."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from tests.watched_refresh import WatchedRefresh
+from warehouse import exports
 
 
 def test_sqlalchemy_client_reads_every_mart_during_a_refresh(watched_refresh: WatchedRefresh) -> None:
@@ -42,3 +44,19 @@ def test_exports_match_the_published_tables_row_for_row(demo_warehouse: Path) ->
                 query = f"select * from {entry['table']} except all select * from read_parquet('{path}')"
                 differing = con.execute(f"select count(*) from ({query})").fetchone()[0]
                 assert differing == 0, f"{entry['file']} differs from {entry['table']}"
+
+
+def test_a_csv_gzipped_in_blocks_is_one_file_to_gzip_and_duckdb_and_the_same_bytes_every_time(tmp_path: Path) -> None:
+    plain = tmp_path / "mart.csv"
+    with duckdb.connect() as con:
+        con.execute(f"copy (select range as id, 'row ' || range as label from range(20000)) to '{plain}' (header true)")
+        block = plain.stat().st_size // 5 + 1  # five blocks, the last one short
+        first, second = tmp_path / "first.csv.gz", tmp_path / "second.csv.gz"
+        exports.gzip_members(plain, first, block=block)
+        exports.gzip_members(plain, second, block=block)
+
+        assert first.read_bytes().count(b"\x1f\x8b\x08") >= 5, "one gzip member per block"
+        assert gzip.decompress(first.read_bytes()) == plain.read_bytes()
+        assert first.read_bytes() == second.read_bytes()
+        rows = con.execute(f"select count(*), sum(id), max(label) from read_csv('{first}')").fetchone()
+        assert rows == (20000, sum(range(20000)), "row 9999")

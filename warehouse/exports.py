@@ -8,10 +8,12 @@ rows equal those of the latest export is linked from there instead of being writ
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
 import shutil
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -30,14 +32,22 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-# Each mart is written as these files (format, file suffix, DuckDB COPY options).
+# Each mart is written as these files (format, file suffix, DuckDB COPY options). The CSV is written plain
+# by DuckDB and gzipped by ``gzip_members``.
 FORMATS = (
     ("parquet", "parquet", "format parquet, compression zstd"),
-    ("csv", "csv.gz", "format csv, header true, compression gzip"),
+    ("csv", "csv.gz", "format csv, header true"),
 )
-# Files written at once, each through its own cursor: DuckDB compresses a gzip stream on one thread, so the
-# demographics mart's CSV (3 s of the real snapshot's 4.6 s of exports) runs beside every other file.
+# Files written at once, each through its own cursor, so the demographics mart's CSV (the longest file)
+# runs beside every other file.
 WRITERS = 2
+# gzip in blocks compressed side by side, each block a gzip member of its own: a file of several members is
+# one gzip stream to every reader (RFC 1952, 2.2; gzip, Python, R, DuckDB and polars read it whole). DuckDB's
+# own `compression gzip` deflates on one thread, and more slowly: the real snapshot's demographics mart (393 MB
+# of CSV) took 5.1 s and 8.6 CPU-s that way, against 1.7 s for DuckDB's plain CSV plus 1.6 s here.
+GZIP_LEVEL = 6
+GZIP_BLOCK = 8 << 20
+GZIP_THREADS = 2
 
 
 def write_exports(con: duckdb.DuckDBPyConnection, folder: Path, record: dict) -> dict:
@@ -94,9 +104,27 @@ def write_exports(con: duckdb.DuckDBPyConnection, folder: Path, record: dict) ->
 def _write(con: duckdb.DuckDBPyConnection, folder: Path, entry: dict, table: str, options: str) -> None:
     """Copy one mart into ``entry["file"]`` through a cursor of its own, and record the file's size and hash."""
     path = folder / entry["file"]
+    plain = path.with_name(f".{path.name}.plain") if entry["format"] == "csv" else path
     with con.cursor() as cursor:
-        cursor.execute(f"copy (select * from marts.{sql.ident(table)}) to {sql.literal(path)} ({options})")
+        cursor.execute(f"copy (select * from marts.{sql.ident(table)}) to {sql.literal(plain)} ({options})")
+    if plain != path:
+        gzip_members(plain, path)
+        plain.unlink()
     entry |= {"bytes": path.stat().st_size, "sha256": _sha256(path)}
+
+
+def gzip_members(plain: Path, target: Path, block: int = GZIP_BLOCK) -> None:
+    """Gzip ``plain`` into ``target`` a block at a time on ``GZIP_THREADS`` threads (zlib releases the GIL),
+    keeping the blocks in order and no more than two per thread in memory. No time stamp in the headers:
+    the same bytes in, the same file out."""
+    with plain.open("rb") as source, target.open("wb") as out, ThreadPoolExecutor(GZIP_THREADS) as pool:
+        pending: deque = deque()
+        for data in iter(lambda: source.read(block), b""):
+            pending.append(pool.submit(gzip.compress, data, GZIP_LEVEL, mtime=0))
+            if len(pending) >= 2 * GZIP_THREADS:
+                out.write(pending.popleft().result())
+        while pending:
+            out.write(pending.popleft().result())
 
 
 def _content_key(con: duckdb.DuckDBPyConnection, table: str) -> str:
