@@ -165,7 +165,22 @@ def change_one_file(mirror: Path) -> str:
     return "unhcr/population"
 
 
-def report(yardstick: Measured, runs: list[Measured]) -> None:
+def dbt_nodes(warehouse: Path) -> int:
+    """How many nodes (models, tests, seeds) the warehouse's last dbt build ran."""
+    run_results = warehouse / "dbt" / "run_results.json"
+    return len(json.loads(run_results.read_text())["results"]) if run_results.exists() else 0
+
+
+def mart_rows(warehouse: Path) -> int:
+    """Rows in all the marts of the warehouse's published file."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse / PUBLISHED), read_only=True) as con:
+        tables = con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()
+        return sum(con.execute(f'select count(*) from marts."{name}"').fetchone()[0] for (name,) in tables)
+
+
+def report(yardstick: Measured, runs: list[Measured], demo: Measured, nodes: int, rows: tuple[int, int]) -> None:
     print(f"\nyardstick (DuckDB reads the UNHCR + ECB files into a database file): {yardstick.wall:.1f} s")
     header = f"{'refresh':14} {'wall s':>8} {'ratio':>7} {'target':>7} {'peak MB':>8} {'sum RSS':>8}"
     print(f"{header} {'sum PSS':>8}  seconds per stage")
@@ -190,6 +205,13 @@ def report(yardstick: Measured, runs: list[Measured]) -> None:
             f"{m.label:14} CPU {m.cpu_seconds:>6.1f} s  floor {floor:>5.1f} s = {floor / yardstick.wall:>4.1f}x"
             f"  (target {f'{target:.1f}x' if target else '-'}; cores busy {m.cpu_seconds / m.wall:.2f} of {cores})"
         )
+    full_dbt, demo_dbt = runs[0].stages.get("dbt", 0.0), demo.stages.get("dbt", 0.0)
+    if nodes and full_dbt:
+        print(
+            f"dbt: {nodes} nodes, {demo_dbt:.1f} s on the demo mirror against {full_dbt:.1f} s on the real snapshot "
+            f"(marts of {rows[0]:,} and {rows[1]:,} rows): about {1000 * demo_dbt / nodes:.0f} ms a node is dbt's own "
+            f"work whatever the data, {demo_dbt / yardstick.wall:.1f}x the yardstick"
+        )
     rss, pss = max(m.peak_total_mb for m in runs), max(m.peak_pss_mb for m in runs)
     largest = max(m.peak_process_mb for m in runs)
     print(
@@ -202,7 +224,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="maw-bench-") as folder:
         root = Path(folder)
         demo = refresh("demo full", root / "demo")
-        print(f"demo mirror, full refresh: {demo.wall:.1f} s, peak {demo.peak_pss_mb:.0f} MB summed (PSS)")
+        demo_stages = ", ".join(f"{k} {v:.1f}" for k, v in demo.stages.items() if k != "total")
+        print(
+            f"demo mirror, full refresh: {demo.wall:.1f} s, peak {demo.peak_pss_mb:.0f} MB summed (PSS): {demo_stages}"
+        )
+        nodes = dbt_nodes(root / "demo")
         if not (SHARED / "unhcr").is_dir():
             print(f"\n../shared/data not found at {SHARED}: real-snapshot benchmark skipped")
             return
@@ -219,7 +245,7 @@ def main() -> None:
         changed = change_one_file(mirror)
         runs.append(refresh("one changed", warehouse, "--mirror", str(mirror)))
         print(f"one changed source: {changed}")
-        report(yardstick, runs)
+        report(yardstick, runs, demo, nodes, (mart_rows(root / "demo"), mart_rows(warehouse)))
         # the report the refresh builds after publishing, timed on its own from the real-snapshot warehouse
         report_bench = [sys.executable, str(REPO / "benchmarks" / "report.py"), str(warehouse / PUBLISHED)]
         subprocess.run(report_bench, check=False)
