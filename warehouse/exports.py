@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -118,7 +118,7 @@ def gzip_members(plain: Path, target: Path, block: int = GZIP_BLOCK) -> None:
     keeping the blocks in order and no more than two per thread in memory. No time stamp in the headers:
     the same bytes in, the same file out."""
     with plain.open("rb") as source, target.open("wb") as out, ThreadPoolExecutor(GZIP_THREADS) as pool:
-        pending: deque = deque()
+        pending: deque[Future[bytes]] = deque()
         for data in iter(lambda: source.read(block), b""):
             pending.append(pool.submit(gzip.compress, data, GZIP_LEVEL, mtime=0))
             if len(pending) >= 2 * GZIP_THREADS:
