@@ -79,6 +79,25 @@ def test_a_damaged_table_fails_its_suite_and_names_the_row(tables, table, damage
     assert failed[0].failures and failed[0].failures[0].file and failed[0].failures[0].row
 
 
+def test_a_report_is_the_same_whether_ge_builds_each_configuration_once_or_at_every_read(tables, monkeypatch) -> None:
+    """expectations/runner.py builds each expectation's GE configuration once per suite: same results, rows
+    and values named, and GE's own property back in place afterwards."""
+    import contextlib
+
+    from expectations import runner
+
+    damaged = _set("currency", "XXY")(_set("transaction_date", None, row=1)(tables["transactions"]))
+    built_once = _validate("transactions", damaged)
+    expectation_class = runner.gx.expectations.Expectation
+    assert isinstance(expectation_class.__dict__["configuration"], property)
+    assert expectation_class.__dict__["configuration"].fget.__module__.startswith("great_expectations")
+    monkeypatch.setattr(runner, "_configurations_built_once", contextlib.nullcontext)
+    every_read = _validate("transactions", damaged)
+
+    assert sum(not r.success for r in built_once.results) == 2
+    assert built_once.as_dict() == every_read.as_dict()
+
+
 def test_the_activities_table_holds_no_derived_percentage_sums(tables) -> None:
     assert not {c for c in tables["activities"].columns if "percentage" in c}
     suite = suite_for(registry.dataset("iati", "activities"))
