@@ -56,6 +56,7 @@ class Plan:
     changed: list[Dataset] = field(default_factory=list)
     carried: list[Dataset] = field(default_factory=list)
     dbt_changed: bool = True
+    published: dict[tuple[str, str], str] = field(default_factory=dict)  # the published fingerprints
 
     @property
     def nothing_to_do(self) -> bool:
@@ -98,7 +99,7 @@ def make_plan(
     """Fetch and land every dataset, then compare fingerprints with the published ones."""
     published_id, published = fingerprints.published(paths.published)
     published_snapshots = _published_snapshots(paths.published)
-    plan = Plan(run_id=run_id, full=full or published_id is None, published_id=published_id)
+    plan = Plan(run_id=run_id, full=full or published_id is None, published_id=published_id, published=published)
     for dataset in datasets:
         try:
             snapshot = land(paths.raw, dataset.source, dataset.name, dataset.fetch(context))
@@ -131,6 +132,7 @@ def start_build(paths: WarehousePaths, plan: Plan) -> None:
         json.dumps(
             {
                 "full": plan.full,
+                "published": {f"{s}/{d}": value for (s, d), value in plan.published.items()},
                 "snapshots": {
                     f"{s}/{d}": [f.metadata() for f in snapshot.files] for (s, d), snapshot in plan.snapshots.items()
                 },
@@ -182,10 +184,13 @@ def landed_snapshot(paths: WarehousePaths, run_id: str, dataset: Dataset) -> Sna
 def may_reuse_published(paths: WarehousePaths, run_id: str, dataset: Dataset, snapshot_id: str) -> bool:
     """A dataset's published table can stand in for parsing only when its whole fingerprint is equal
     (same bytes and same code) and no full rebuild was asked for."""
-    if _read_plan(paths, run_id).get("full"):
+    plan = _read_plan(paths, run_id)
+    if plan.get("full"):
         return False
-    _, published = fingerprints.published(paths.published)
     current = fingerprints.of_dataset(dataset.source, dataset.name, snapshot_id)
+    if "published" in plan:  # read from the published file when the run was planned: not again each dataset
+        return plan["published"].get(f"{dataset.source}/{dataset.name}") == current.value
+    _, published = fingerprints.published(paths.published)
     return published.get(current.key) == current.value
 
 

@@ -117,9 +117,9 @@ def ingest_dataset(
         snapshot.total_bytes,
     )
 
-    published_snapshot = _published_snapshot(paths, dataset)
     snapshot_id = snapshot.snapshot_id
-    if not snapshot.files and published_snapshot is not None:
+    published_snapshot = None if snapshot.files else _published_snapshot(paths, dataset)
+    if published_snapshot is not None:
         # Nothing to fetch in this mode (a mirror-only dataset in a live refresh): keep what is published.
         snapshot_id = published_snapshot
         log.warning("%s/%s: no raw files in this mode, keeping the published table", dataset.source, dataset.name)
