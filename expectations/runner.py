@@ -165,7 +165,7 @@ def _configurations_built_once() -> Iterator[None]:
     """GE's ``Expectation.configuration`` builds a new ExpectationConfiguration from the expectation's pydantic
     fields at every read, and a validation reads it some sixty times an expectation (once for each of its
     domain, success and runtime keys): half the time of a suite. While a suite validates, each expectation's
-    configuration is built at its first read and that one is handed out after."""
+    configuration is built at its first read and that one is handed out after; GE's property is back after."""
     original = gx.expectations.Expectation.configuration
     built: dict[int, tuple[Any, Any]] = {}  # id -> (expectation, configuration); the expectation kept alive
 
@@ -199,13 +199,12 @@ def _results_by_index(batch: Any, suite_name: str, expectations: Sequence[Expect
 
     with _configurations_built_once():
         outcome = batch.validate(suite(suite_name, range(len(expectations))), result_format="BASIC")
-    by_index = {r.expectation_config.meta["maw_index"]: r for r in outcome.results}
-    failed = [index for index, result in by_index.items() if not result.success]
-    if failed:
-        complete = {"result_format": "COMPLETE", "return_unexpected_index_query": False}
-        with _configurations_built_once():
+        by_index = {r.expectation_config.meta["maw_index"]: r for r in outcome.results}
+        failed = [index for index, result in by_index.items() if not result.success]
+        if failed:
+            complete = {"result_format": "COMPLETE", "return_unexpected_index_query": False}
             outcome = batch.validate(suite(f"{suite_name}_failed", failed), result_format=complete)
-        by_index |= {r.expectation_config.meta["maw_index"]: r for r in outcome.results}
+            by_index |= {r.expectation_config.meta["maw_index"]: r for r in outcome.results}
     return by_index
 
 

@@ -32,11 +32,11 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-# Each mart is written as these files (format, file suffix, DuckDB COPY options). The CSV is written plain
-# by DuckDB and gzipped by ``gzip_members``.
+# Each mart is written as these files (format, file suffix, DuckDB COPY options, gzipped afterwards by
+# ``gzip_members``).
 FORMATS = (
-    ("parquet", "parquet", "format parquet, compression zstd"),
-    ("csv", "csv.gz", "format csv, header true"),
+    ("parquet", "parquet", "format parquet, compression zstd", False),
+    ("csv", "csv.gz", "format csv, header true", True),
 )
 # Files written at once, each through its own cursor, so the demographics mart's CSV (the longest file)
 # runs beside every other file.
@@ -62,11 +62,11 @@ def write_exports(con: duckdb.DuckDBPyConnection, folder: Path, record: dict) ->
     ]
     previous = _previous_files(folder.parent / "latest")
     files: list[dict] = []
-    to_write: list[tuple[dict, str, str]] = []  # (manifest entry, mart, COPY options)
+    to_write: list[tuple[dict, str, str, bool]] = []  # (manifest entry, mart, COPY options, gzipped)
     for table in tables:
         rows = con.execute(f"select count(*) from marts.{sql.ident(table)}").fetchone()[0]
         content = _content_key(con, table)
-        for fmt, suffix, options in FORMATS:
+        for fmt, suffix, options, gzipped in FORMATS:
             path = folder / f"{table}.{suffix}"
             entry = previous.get(path.name)
             if entry is not None and entry.get("content") == content and _reuse(entry, path):
@@ -82,7 +82,7 @@ def write_exports(con: duckdb.DuckDBPyConnection, folder: Path, record: dict) ->
                 "content": content,
             }
             files.append(written)
-            to_write.append((written, table, options))
+            to_write.append((written, table, options, gzipped))
     # The largest first, so the longest file is never the one left to write alone at the end.
     to_write.sort(key=lambda job: -job[0]["rows"])
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:
@@ -101,10 +101,10 @@ def write_exports(con: duckdb.DuckDBPyConnection, folder: Path, record: dict) ->
     return manifest
 
 
-def _write(con: duckdb.DuckDBPyConnection, folder: Path, entry: dict, table: str, options: str) -> None:
+def _write(con: duckdb.DuckDBPyConnection, folder: Path, entry: dict, table: str, options: str, gzipped: bool) -> None:
     """Copy one mart into ``entry["file"]`` through a cursor of its own, and record the file's size and hash."""
     path = folder / entry["file"]
-    plain = path.with_name(f".{path.name}.plain") if entry["format"] == "csv" else path
+    plain = path.with_name(f".{path.name}.plain") if gzipped else path
     with con.cursor() as cursor:
         cursor.execute(f"copy (select * from marts.{sql.ident(table)}) to {sql.literal(plain)} ({options})")
     if plain != path:
