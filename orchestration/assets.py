@@ -162,8 +162,8 @@ def published_warehouse(
 @asset(name="report", deps=[published_warehouse], group_name="publish", kinds={"html"})
 def static_report(warehouse: WarehouseResource) -> MaterializeResult:
     """The static site under MAW_WAREHOUSE_DIR/report/, from the published file opened read-only: its own
-    step, so a failed report is its own failure and the publish before it stands. The report's modules (with
-    matplotlib, 0.7 s) are imported here: a refresh that stops before its report never needs them."""
+    step, so a failed report is its own failure and the publish before it stands. The report's modules are
+    imported here: a refresh that stops before its report never needs them."""
     from report.site import ReportError, build_report, report_dir
 
     paths = warehouse.paths()

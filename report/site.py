@@ -89,9 +89,9 @@ def build_report(published: Path, target: Path) -> BuildResult:
         con.close()
     staging = target.with_name(f".{target.name}-building-{uuid.uuid4().hex[:8]}")
     try:
-        with Charts(previous_charts(target)) as charts:
-            pages = Site(marts, sources, charts).pages()
-            manifest = write_site(pages, staging, sources, published)
+        charts = Charts(previous_charts(target))
+        pages = Site(marts, sources, charts).pages()
+        manifest = write_site(pages, staging, sources, published)
         seconds = time.perf_counter() - started
         manifest |= {"build_seconds": round(seconds, 3), "charts_drawn": charts.drawn, "charts_reused": charts.reused}
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, default=str))
