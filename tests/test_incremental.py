@@ -3,6 +3,7 @@ changed dataset otherwise, and that partial rebuild publishes exactly what a ful
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -162,6 +163,29 @@ def test_changed_code_or_dbt_project_changes_the_plan(demo_warehouse: Path, tmp_
     plan = incremental.make_plan(paths, context, datasets, "plan-test", full=False)
     assert plan.dbt_changed and plan.fresh_build and not plan.full
     assert incremental.make_plan(paths, context, datasets, "plan-test", full=True).full
+
+
+def test_a_dataset_with_no_files_in_this_mode_keeps_its_published_snapshot_planned_or_not(
+    demo_warehouse: Path, tmp_path: Path
+) -> None:
+    """Flows has no live endpoint: a live refresh lands no file for it and keeps the published table. The
+    plan reads the published snapshots once and hands them to the load; an unplanned load (dagster dev)
+    reads the published file itself, and both name the snapshot of the published flows load."""
+    paths = WarehousePaths(copy_warehouse(demo_warehouse, tmp_path / "warehouse"))
+    flows = next(d for d in all_datasets() if (d.source, d.name) == ("unhcr", "flows"))
+    no_files = dataclasses.replace(flows, fetch=lambda _context: [])
+    (published,) = query(
+        paths.published,
+        "select snapshot_id from meta.loads where source = 'unhcr' and dataset = 'flows' and run_id = "
+        "(select run_id from meta.publish order by published_at desc limit 1)",
+    )[0]
+
+    assert incremental.published_snapshot(paths, "not-planned", flows) == published
+    plan = incremental.make_plan(paths, incremental.source_context("demo"), [no_files], "planned", full=False)
+    assert plan.carried == [no_files] and not plan.changed, "same snapshot and code: nothing to reload"
+    incremental.start_build(paths, plan)
+    paths.published.rename(paths.published.with_name("moved.duckdb"))  # the plan alone must answer
+    assert incremental.published_snapshot(paths, "planned", flows) == published
 
 
 @pytest.mark.parametrize("dbt_changed", [True, False], ids=["dbt project changed", "one dataset changed"])

@@ -57,6 +57,7 @@ class Plan:
     carried: list[Dataset] = field(default_factory=list)
     dbt_changed: bool = True
     published: dict[tuple[str, str], str] = field(default_factory=dict)  # the published fingerprints
+    published_snapshots: dict[tuple[str, str], str] = field(default_factory=dict)  # see published_snapshots
 
     @property
     def nothing_to_do(self) -> bool:
@@ -79,14 +80,15 @@ def _key(dataset: Dataset) -> tuple[str, str]:
     return (dataset.source, dataset.name)
 
 
-def _published_snapshots(database: Path) -> dict[tuple[str, str], str]:
+def published_snapshots(database: Path) -> dict[tuple[str, str], str]:
+    """The snapshot behind each dataset's table in ``database``: that of its latest published load."""
     if not database.exists():
         return {}
     with duckdb.connect(str(database), read_only=True) as con:
         try:
             rows = con.execute(
-                "select source, dataset, snapshot_id from meta.fingerprints where run_id = "
-                "(select run_id from meta.publish order by published_at desc limit 1)"
+                "select source, dataset, arg_max(snapshot_id, finished_at) from meta.loads "
+                "where status = 'published' group by source, dataset"
             ).fetchall()
         except duckdb.CatalogException:
             return {}
@@ -98,8 +100,13 @@ def make_plan(
 ) -> Plan:
     """Fetch and land every dataset, then compare fingerprints with the published ones."""
     published_id, published = fingerprints.published(paths.published)
-    published_snapshots = _published_snapshots(paths.published)
-    plan = Plan(run_id=run_id, full=full or published_id is None, published_id=published_id, published=published)
+    plan = Plan(
+        run_id=run_id,
+        full=full or published_id is None,
+        published_id=published_id,
+        published=published,
+        published_snapshots=published_snapshots(paths.published),
+    )
     for dataset in datasets:
         try:
             snapshot = land(paths.raw, dataset.source, dataset.name, dataset.fetch(context))
@@ -108,8 +115,8 @@ def make_plan(
             continue
         plan.snapshots[_key(dataset)] = snapshot
         snapshot_id = snapshot.snapshot_id
-        if not snapshot.files and _key(dataset) in published_snapshots:
-            snapshot_id = published_snapshots[_key(dataset)]  # nothing to fetch in this mode: keep published
+        if not snapshot.files and _key(dataset) in plan.published_snapshots:
+            snapshot_id = plan.published_snapshots[_key(dataset)]  # nothing to fetch in this mode: keep published
         current = fingerprints.of_dataset(dataset.source, dataset.name, snapshot_id)
         plan.current[current.key] = current
         same = not plan.full and published.get(current.key) == current.value
@@ -133,6 +140,7 @@ def start_build(paths: WarehousePaths, plan: Plan) -> None:
             {
                 "full": plan.full,
                 "published": {f"{s}/{d}": value for (s, d), value in plan.published.items()},
+                "published_snapshots": {f"{s}/{d}": value for (s, d), value in plan.published_snapshots.items()},
                 "snapshots": {
                     f"{s}/{d}": [f.metadata() for f in snapshot.files] for (s, d), snapshot in plan.snapshots.items()
                 },
@@ -179,6 +187,15 @@ def landed_snapshot(paths: WarehousePaths, run_id: str, dataset: Dataset) -> Sna
         return None
     landed = tuple(LandedFile(**{**f, "path": Path(f["path"])}) for f in files)
     return Snapshot(source=dataset.source, dataset=dataset.name, files=landed)
+
+
+def published_snapshot(paths: WarehousePaths, run_id: str, dataset: Dataset) -> str | None:
+    """The published snapshot of a dataset, which it keeps when this mode has no files for it: from the plan
+    when the run was planned (which read the published file once for all datasets), else from that file."""
+    plan = _read_plan(paths, run_id)
+    if "published_snapshots" in plan:
+        return plan["published_snapshots"].get(f"{dataset.source}/{dataset.name}")
+    return published_snapshots(paths.published).get(_key(dataset))
 
 
 def may_reuse_published(paths: WarehousePaths, run_id: str, dataset: Dataset, snapshot_id: str) -> bool:

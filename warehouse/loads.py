@@ -71,22 +71,6 @@ def _suite_name(dataset: Dataset) -> str:
     return f"{dataset.source}.{dataset.name}"
 
 
-def _published_snapshot(paths: WarehousePaths, dataset: Dataset) -> str | None:
-    """The snapshot behind the dataset's table in the published warehouse, if any."""
-    if not paths.published.exists():
-        return None
-    with duckdb.connect(str(paths.published), read_only=True) as con:
-        try:
-            row = con.execute(
-                "select snapshot_id from meta.loads where source = ? and dataset = ? "
-                "and status = 'published' order by finished_at desc limit 1",
-                [dataset.source, dataset.name],
-            ).fetchone()
-        except duckdb.CatalogException:
-            return None
-    return row[0] if row else None
-
-
 def ingest_dataset(
     dataset: Dataset,
     context: SourceContext,
@@ -118,7 +102,7 @@ def ingest_dataset(
     )
 
     snapshot_id = snapshot.snapshot_id
-    published_snapshot = None if snapshot.files else _published_snapshot(paths, dataset)
+    published_snapshot = None if snapshot.files else incremental.published_snapshot(paths, run_id, dataset)
     if published_snapshot is not None:
         # Nothing to fetch in this mode (a mirror-only dataset in a live refresh): keep what is published.
         snapshot_id = published_snapshot
