@@ -24,8 +24,9 @@ def _measures(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 
 def _damage(database: Path) -> None:
     """Break each kind of rule once: in country_year a duplicated key, a NULL year, a country that dim_country
-    does not know and a zero no source states; in dim_country a NULL name, a duplicated code and an unknown
-    kind. The rows changed lose their other figures, so no other rule breaks."""
+    does not know and a zero no source states; in dim_country a NULL name, a duplicated code, two NULL codes
+    (copies of two other countries: a not_null failure, not a duplicate) and an unknown kind. The
+    rows changed lose their other figures, so no other rule breaks."""
     with duckdb.connect(str(database)) as con:
         first, second, third = con.execute(
             "select iso3, year from marts.country_year order by iso3, year limit 3"
@@ -39,6 +40,10 @@ def _damage(database: Path) -> None:
         con.execute("update marts.dim_country set name_en = null where iso3 = 'JOR'")
         con.execute("insert into marts.dim_country select * from marts.dim_country where iso3 = 'NLD'")
         con.execute("update marts.dim_country set country_kind = 'planet' where iso3 = 'SYR'")
+        con.execute(
+            """insert into marts.dim_country select * replace (null as iso3) from marts.dim_country
+               where iso3 not in ('JOR', 'NLD', 'SYR') order by iso3 limit 2"""
+        )
 
 
 @pytest.mark.slow
@@ -54,7 +59,7 @@ def test_rules_fail_once_for_each_rule_broken_naming_rule_column_and_count(demo_
 
     assert result.returncode != 0, result.stdout
     by_test = {r["unique_id"].split(".")[2]: r for r in results}
-    assert {name: r["failures"] for name, r in by_test.items()} == {"rules_country_year": 4, "rules_dim_country": 3}
+    assert {name: r["failures"] for name, r in by_test.items()} == {"rules_country_year": 4, "rules_dim_country": 4}
     with duckdb.connect(str(database), read_only=True) as con:
         broken = {name: {row[:3] for row in con.execute(r["compiled_code"]).fetchall()} for name, r in by_test.items()}
     assert broken == {
@@ -66,6 +71,7 @@ def test_rules_fail_once_for_each_rule_broken_naming_rule_column_and_count(demo_
         },
         "rules_dim_country": {
             ("not_null", "name_en", 1),
+            ("not_null", "iso3", 2),
             ("unique", "iso3", 1),
             ("accepted_values", "country_kind", 1),
         },
@@ -75,6 +81,7 @@ def test_rules_fail_once_for_each_rule_broken_naming_rule_column_and_count(demo_
     )
     assert sorted(_broken_rules(node, database)) == [
         "[accepted_values country_kind: 1 row, e.g. planet]",
+        "[not_null iso3: 2 rows]",
         "[not_null name_en: 1 row]",
         "[unique iso3: 1 row, e.g. NLD]",
     ]

@@ -5,7 +5,9 @@
   requires a grain or a unique column of every model):
     grain                  columns whose combination is unique (the model's grain)
     not_null               columns that hold no NULL
-    unique                 columns whose non-null values are unique, each on its own
+    unique                 columns whose non-null values are unique, each on its own (NULL's group has a count
+                           of 0, never > 1: no `where column is not null`, which DuckDB pushes into a view's
+                           as-of join and turns it into a nested loop: 0.6 s, not 0.04 s, on IATI transactions)
     accepted_values        column -> the values it may hold (NULL passes; compared as dbt's accepted_values does)
     relationships          column -> {to: ref(...), field: ...}: every non-null value is a `field` of `to`
     zero_stated_by_source  list of {column_name, source_model, keys, stating}: a zero only where the source
@@ -42,8 +44,7 @@
 {%- do checks.append("
     select 'unique' as rule, '" ~ column ~ "' as column_name, count(*) as failing_rows,
         any_value(value::varchar) as example
-    from (select " ~ column ~ " as value from " ~ model ~ " where " ~ column ~ " is not null
-          group by " ~ column ~ " having count(*) > 1)
+    from (select " ~ column ~ " as value from " ~ model ~ " group by " ~ column ~ " having count(" ~ column ~ ") > 1)
     having count(*) > 0") %}
 {%- endfor %}
 
