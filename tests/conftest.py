@@ -56,9 +56,17 @@ class DbtRun:
     stdout: str
 
 
-def run_dbt(command: str, database: Path, work: Path, *selection: str, unit_tests: bool = False) -> tuple[DbtRun, list]:
-    """Run one dbt command of the project against ``database``, a file named build.duckdb (not a refresh: only
-    the selected nodes), and return what it said and its run results. Unit tests are left out unless asked for.
+def run_dbt(
+    command: str,
+    database: Path,
+    work: Path,
+    *selection: str,
+    unit_tests: bool = False,
+    project: Path = REPO / "dbt_project",
+) -> tuple[DbtRun, list]:
+    """Run one dbt command of the project (or of an edited copy, ``project``) against ``database``, a file named
+    build.duckdb (not a refresh: only the selected nodes), and return what it said and its run results. Unit
+    tests are left out unless asked for.
 
     As in a refresh, dbt runs in this process (``invoke``: no second interpreter importing dbt again), starts
     in ``work`` and reaches the file through the link ``work/current``, so its profile is the pipeline's and it
@@ -67,7 +75,7 @@ def run_dbt(command: str, database: Path, work: Path, *selection: str, unit_test
     from orchestration.dbt_build import invoke, start_from_parse_cache  # imports Dagster: only where dbt runs
 
     target = work / "target"
-    start_from_parse_cache(REPO / "dbt_project", target)
+    start_from_parse_cache(project, target)
     link = work / DBT_BUILD_DB.parent
     link.symlink_to(database.parent.resolve(), target_is_directory=True)
     said: list[str] = []
@@ -79,7 +87,7 @@ def run_dbt(command: str, database: Path, work: Path, *selection: str, unit_test
     command_line = [
         command, *selection,
         *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
-        "--project-dir", str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project"),
+        "--project-dir", str(project), "--profiles-dir", str(project),
         "--target-path", str(target), "--log-path", str(work / "logs"), "--no-write-json", "--no-use-colors",
     ]  # fmt: skip
     with mock.patch.dict(os.environ, {"MAW_BUILD_DB": str(DBT_BUILD_DB)}):

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import duckdb
 import pytest
-from conftest import run_dbt
+from conftest import REPO, run_dbt
 
 from warehouse import BUILD_NAME
 
@@ -85,3 +85,49 @@ def test_rules_fail_once_for_each_rule_broken_naming_rule_column_and_count(demo_
         "[not_null name_en: 1 row]",
         "[unique iso3: 1 row, e.g. NLD]",
     ]
+
+
+@pytest.mark.slow
+def test_a_mart_whose_query_breaks_its_contract_is_not_built_and_its_table_stays(
+    demo_warehouse: Path, tmp_path
+) -> None:
+    """Marts are tables under an enforced contract (dbt_project.yml), made by the project's own table
+    materialization (dbt_project/macros/materializations/table.sql): a column whose type is not the contract's
+    stops the model before the table it would replace is dropped, and a query that fails while it runs leaves
+    that table as it was (the drop is rolled back). The same run passes with the project as it is."""
+    project = tmp_path / "dbt_project"
+    shutil.copytree(REPO / "dbt_project", project, ignore=shutil.ignore_patterns("logs", "compiled", "run"))
+    database = tmp_path / BUILD_NAME
+    shutil.copy(demo_warehouse / "migration.duckdb", database)
+    with duckdb.connect(str(database), read_only=True) as con:
+        before = con.execute("select * from marts.world_year order by year").fetchall()
+
+    (tmp_path / "kept").mkdir()
+    kept, _ = run_dbt("build", database, tmp_path / "kept", "--select", "world_year", project=project)
+    assert kept.returncode == 0, kept.stdout[-3000:]
+
+    contract = project / "models" / "marts" / "world_year.yml"
+    declared = "      - name: refugees\n        data_type: bigint\n"
+    assert declared in contract.read_text()
+    contract.write_text(contract.read_text().replace(declared, declared.replace("bigint", "varchar")))
+    (tmp_path / "broken").mkdir()
+    broken, results = run_dbt("build", database, tmp_path / "broken", "--select", "world_year", project=project)
+
+    assert broken.returncode != 0
+    (model,) = (r for r in results if r["unique_id"].startswith("model."))
+    assert model["status"] == "error"
+    assert "contract" in model["message"] and "refugees" in model["message"], model["message"]
+    with duckdb.connect(str(database), read_only=True) as con:
+        assert con.execute("select * from marts.world_year order by year").fetchall() == before
+
+    contract.write_text(contract.read_text().replace(declared.replace("bigint", "varchar"), declared))
+    query = project / "models" / "marts" / "world_year.sql"
+    query.write_text(f"select * from ({query.read_text()}) where error('a row the query cannot make') is null")
+    (tmp_path / "failing").mkdir()
+    failing, results = run_dbt("build", database, tmp_path / "failing", "--select", "world_year", project=project)
+
+    assert failing.returncode != 0
+    (model,) = (r for r in results if r["unique_id"].startswith("model."))
+    assert model["status"] == "error" and "a row the query cannot make" in model["message"], model["message"]
+    with duckdb.connect(str(database), read_only=True) as con:
+        assert con.execute("select * from marts.world_year order by year").fetchall() == before

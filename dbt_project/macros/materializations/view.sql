@@ -12,10 +12,11 @@
   {{ run_hooks(pre_hooks, inside_transaction=False) }}
   {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
-  {%- if existing_relation is not none and not existing_relation.is_view %}
-    {{ adapter.drop_relation(existing_relation) }}
-  {%- endif %}
   {% call statement('main') -%}
+    {#- inside the statement's transaction: adapter.drop_relation would commit the drop first -#}
+    {%- if existing_relation is not none and not existing_relation.is_view %}
+    {{ get_drop_sql(existing_relation) }};
+    {%- endif %}
     create or replace view {{ target_relation }} as (
       {{ sql }}
     );
