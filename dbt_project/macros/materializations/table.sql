@@ -3,8 +3,9 @@
   temporary name, renames any existing one to a backup name, renames the new one into place and drops the
   backup, with checks for indexes, foreign keys, grants and DuckLake around them (none of which this project
   declares): statements and relation-cache work on every mart (the demo build's dbt stage 10.2-13.2 -> 9.2 s).
-  Here the existing table is dropped and the new one created in one statement, inside the transaction: readers
-  of the build never see the table missing, and a query that fails rolls the drop back. create_table_as is
+  Here the existing table is dropped and the new one created in one statement, inside the transaction
+  (in_one_statement.sql): readers of the build never see the table missing, and a query that fails rolls the
+  drop back. create_table_as is
   dbt-duckdb's own, so an enforced contract is checked (before anything is dropped) and the columns get the
   contract's types exactly as before (tests/test_dbt_generic_tests.py).
 -#}
@@ -15,20 +16,5 @@
       roll back; so nothing is dropped until the query is known to fit the contract. -#}
   {%- set create_table = create_table_as(False, target_relation, sql) -%}
 
-  {{ run_hooks(pre_hooks, inside_transaction=False) }}
-  {{ run_hooks(pre_hooks, inside_transaction=True) }}
-
-  {#- The drop in the main statement, inside its transaction (adapter.drop_relation would commit it first). -#}
-  {% call statement('main') -%}
-    {%- if existing_relation is not none %}
-    {{ get_drop_sql(existing_relation) }};
-    {%- endif %}
-    {{ create_table }}
-  {%- endcall %}
-
-  {{ run_hooks(post_hooks, inside_transaction=True) }}
-  {{ adapter.commit() }}
-  {{ run_hooks(post_hooks, inside_transaction=False) }}
-
-  {{ return({'relations': [target_relation]}) }}
+  {{ return(materialize_in_one_statement(target_relation, existing_relation, create_table)) }}
 {%- endmaterialization -%}
