@@ -37,7 +37,7 @@ $(MANIFEST): $(BIN)/maw $(DBT_INPUTS)
 manifest: $(MANIFEST)
 
 # The project's own bytecode. Python reads .pyc files but, where PYTHONDONTWRITEBYTECODE is set, never writes
-# them: without this every refresh, check worker, chart worker and test process compiles the project's modules
+# them: without this every refresh, check worker and test process compiles the project's modules
 # again (about 0.8 CPU-s a refresh). A module edited since is compiled in memory as before, never read stale.
 PROJECT_PACKAGES := ingest orchestration warehouse report expectations
 bytecode: venv

@@ -2,8 +2,8 @@
 
 Builds the report of each published file given (default: warehouse/migration.duckdb) three times, each
 in a fresh process into a temporary folder, and prints pages, charts, wall and CPU seconds of that cold
-build (the budget is 10 s for the real snapshot; CPU seconds, the chart workers' included, show the work
-when other jobs share the cores), then of a second build over it, which reuses every unchanged chart as a refresh does.
+build (the budget is 10 s for the real snapshot; CPU seconds show the work when other jobs share the cores),
+then of a second build over it, which reuses every unchanged chart as a refresh does.
 
     .venv/bin/python benchmarks/report.py [path/to/migration.duckdb ...]
 """
@@ -24,9 +24,9 @@ CHILD = """
 import json, os, sys
 from pathlib import Path
 from report.site import build_report
-def cpu():  # this process's and its finished workers' (the chart workers are joined at the end of a build)
+def cpu():  # this process's
     t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
+    return t.user + t.system
 start = cpu()
 result = build_report(Path(sys.argv[1]), Path(sys.argv[2]))
 cold_cpu = cpu() - start
