@@ -91,7 +91,7 @@ def build_report(published: Path, target: Path) -> BuildResult:
     try:
         charts = Charts(previous_charts(target))
         pages = Site(marts, sources, charts).pages()
-        manifest = write_site(pages, staging, sources, published)
+        manifest = write_site(pages, staging, sources, published, previous=target)
         seconds = time.perf_counter() - started
         manifest |= {"build_seconds": round(seconds, 3), "charts_drawn": charts.drawn, "charts_reused": charts.reused}
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, default=str))
@@ -114,7 +114,10 @@ def previous_charts(site: Path) -> dict[str, Path]:
     return {v["chart_key"]: site / v["svg"] for v in views if v.get("chart_key") and v.get("svg")}
 
 
-def write_site(pages: list[Page], folder: Path, sources: Sources, published: Path) -> dict:
+def write_site(pages: list[Page], folder: Path, sources: Sources, published: Path, previous: Path) -> dict:
+    """Render every page into ``folder``. A CSV or SVG with the same bytes as the ``previous`` site's file is
+    linked from there, not written: creating a file costs 0.4-0.9 ms on this machine's file system, a link
+    0.02 ms, and when one source changed nearly every one of the ~1,300 CSV and SVG files is unchanged."""
     env = environment()
     built_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     common = {
@@ -127,15 +130,17 @@ def write_site(pages: list[Page], folder: Path, sources: Sources, published: Pat
     }
     folder.mkdir(parents=True)
     shutil.copyfile(STYLESHEET, folder / "style.css")
-    views = []
+    views, linked = [], 0
     for page in pages:
         html = folder / page.path
         assets = html.parent / page.folder
         assets.mkdir(parents=True, exist_ok=True)
         for view in page.views:
-            view.csv_frame().write_csv(assets / f"{view.slug}.csv")
-            if view.svg:
-                (assets / f"{view.slug}.svg").write_text(view.svg)
+            csv = assets / f"{view.slug}.csv"
+            linked += place(csv, view.csv_frame().write_csv().encode(), previous / csv.relative_to(folder))
+            if view.chart:
+                svg = view.chart.svg.encode() if view.chart.svg is not None else None
+                linked += place(assets / f"{view.slug}.svg", svg, view.chart.earlier)
             views.append(view.manifest(page.path, str(Path(page.path).parent / page.folder)))
         template = env.get_template(page.template)
         html.write_text(template.render(page=page, **page.context, **common))
@@ -145,7 +150,24 @@ def write_site(pages: list[Page], folder: Path, sources: Sources, published: Pat
         "built_at": built_at,
         "pages": [p.path for p in pages],
         "views": views,
+        "files_linked": linked,
     }
+
+
+def place(path: Path, data: bytes | None, earlier: Path | None) -> bool:
+    """Put ``data`` at ``path``: as a hard link to ``earlier`` (a file of the previous site) when that holds
+    the same bytes, else written. ``data`` None: ``earlier`` is known to be the file (a chart of the same
+    key). Returns whether it was linked."""
+    if earlier is not None:
+        try:
+            if data is None or earlier.read_bytes() == data:
+                os.link(earlier, path)
+                return True
+        except OSError:  # no previous file, or a file system without hard links
+            if data is None:
+                data = earlier.read_bytes()
+    path.write_bytes(data)
+    return False
 
 
 def swap_in(staging: Path, target: Path) -> Path | None:

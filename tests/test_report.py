@@ -4,6 +4,7 @@ remote, CSVs equal to the marts, and a failed build that touches neither the war
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -207,13 +208,17 @@ def test_country_pages_show_dutch_names_sources_and_quotes(site: Path, con) -> N
         assert quote.split("\n")[0].replace("&", "&amp;") in jordan
 
 
-def test_reusing_unchanged_charts_gives_the_same_site_and_redraws_what_changed(
+def test_unchanged_charts_and_csv_files_are_linked_from_the_last_report_and_changed_ones_written_anew(
     demo_warehouse: Path, tmp_path: Path
 ) -> None:
     database = demo_warehouse / "migration.duckdb"
     assert build_report(database, tmp_path / "a").reused == 0
+    first = {p.relative_to(tmp_path / "a"): p.stat().st_ino for p in (tmp_path / "a").rglob("*.[cs][sv][vg]")}
     warm = build_report(database, tmp_path / "a")
     assert warm.reused == warm.charts > 20
+    again = {p.relative_to(tmp_path / "a"): p.stat().st_ino for p in (tmp_path / "a").rglob("*.[cs][sv][vg]")}
+    assert again.keys() == first.keys() and set(again.values()) <= set(first.values())  # linked, not written
+    assert json.loads((tmp_path / "a" / "manifest.json").read_text())["files_linked"] == len(first)
     build_report(database, tmp_path / "b")
 
     def files(site: Path) -> dict[str, bytes]:
@@ -236,6 +241,9 @@ def test_reusing_unchanged_charts_gives_the_same_site_and_redraws_what_changed(
     partly = build_report(changed, tmp_path / "a")
     assert 0 < partly.charts - partly.reused <= 3  # JOR's chart, and the top hosts if JOR is among them
     assert (tmp_path / "a" / "countries" / "JOR" / "displaced-hosted.svg").read_bytes() != before
+    written = {str(path) for path in first if (tmp_path / "a" / path).stat().st_ino not in first.values()}
+    assert {"countries/JOR/displaced-hosted.svg", "countries/JOR/displaced-hosted.csv"} <= written
+    assert len(written) <= 6  # the rest linked from the site before
 
 
 def test_the_index_shows_what_changed_and_how_fresh_each_source_is(demo_warehouse: Path, tmp_path: Path) -> None:
