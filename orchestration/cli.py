@@ -110,7 +110,7 @@ def _run(args: argparse.Namespace, paths: WarehousePaths, mode: str, mirror: str
         return 2
     # Decide what to do before Dagster and dbt are imported, so a refresh with nothing to do stays fast.
     from ingest.registry import all_datasets
-    from warehouse import check_worker, incremental, refresh_log
+    from warehouse import check_worker, incremental, refresh_log, storage
 
     run_id = str(uuid.uuid4())
     plan = incremental.make_plan(
@@ -162,6 +162,7 @@ def _run(args: argparse.Namespace, paths: WarehousePaths, mode: str, mirror: str
                 run_config=run_config, raise_on_error=False, run_id=run_id, asset_selection=_selection(defs, plan)
             )
     finally:
+        storage.release()  # a run that stopped before its dbt step leaves its build database open here
         incremental.discard_plan(paths, run_id)
         check_worker.stop()
     stages.update(_step_seconds(result.all_events))

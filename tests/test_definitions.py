@@ -74,3 +74,18 @@ def test_definitions_match_the_checked_in_snapshot() -> None:
     assert sorted(set(expected) - set(actual)) == [], "gone from the definitions"
     assert sorted(set(actual) - set(expected)) == [], "new in the definitions"
     assert actual == expected
+
+
+def test_the_largest_sources_load_first_and_every_load_comes_before_every_check(defs) -> None:
+    """Dagster runs the executable step of highest ``dagster/priority`` first: UNHCR's, IOM's and the ECB's
+    loads, so the check worker validates the largest tables while the small ones load."""
+    from orchestration.assets import LARGEST_FIRST
+
+    job = defs.resolve_job_def("nightly_refresh")
+    priority = {node.name: int(node.definition.tags.get("dagster/priority", 0)) for node in job.graph.nodes}
+    loads = {f"{d.source}__{d.asset_name}": d.source for d in all_datasets()}
+    checks = [name for name in priority if name.endswith("_expectations")]
+    first = [priority[step] for step, source in loads.items() if source in LARGEST_FIRST]
+    rest = [priority[step] for step, source in loads.items() if source not in LARGEST_FIRST]
+    assert len(checks) == len(loads) and "unhcr__demographics" in loads
+    assert min(first) > max(rest) > max(priority[check] for check in checks)

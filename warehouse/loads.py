@@ -41,13 +41,14 @@ class LoadOutcome:
 
 
 def connect_build(paths: WarehousePaths, run_id: str) -> duckdb.DuckDBPyConnection:
-    """Open (creating on first use) the run's build database, with the published history carried over."""
+    """A cursor on the run's build database (created on first use, with the published history carried over),
+    held open by this process until ``storage.release``: the dbt step releases it before dbt opens the file."""
     path = paths.build_db(run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     fresh = not path.exists()
     if fresh:
         storage.create_database(path)
-    con = storage.connect_writer(path)
+    con = storage.connect_held(path)
     if fresh:
         meta.carry_history(con, paths.published)
     return con

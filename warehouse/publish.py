@@ -148,6 +148,7 @@ def publish(paths: WarehousePaths, run_id: str, mode: str, dbt_summary: dict | N
         raise FileNotFoundError(f"no build database for run {run_id} at {build}")
     publish_id = uuid.uuid4().hex[:12]
     published_at = utc_now()
+    storage.release(build)  # held open by the loads of this process: closed, so the rename below is the last write
     with publish_lock(paths):
         con = storage.connect_writer(build)
         try:
@@ -214,6 +215,7 @@ def publish(paths: WarehousePaths, run_id: str, mode: str, dbt_summary: dict | N
 def discard_build(paths: WarehousePaths, run_id: str) -> Path | None:
     """Move a failed run's build database into its quarantine folder for inspection."""
     build = paths.build_db(run_id)
+    storage.release(build)
     if not build.exists():
         return None
     target = paths.quarantine / run_id / build.name
