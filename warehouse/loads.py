@@ -118,9 +118,11 @@ def ingest_dataset(
         if unchanged:
             # Same bytes and code as the published load: skip parsing, carry the validated table over.
             con.execute(f"attach {sql.literal(paths.published)} as previous (read_only)")
-            target, carried = sql.table(dataset.table), sql.table(f"previous.{dataset.table}")
-            con.execute(f"create or replace table {target} as select * from {carried}")
-            con.execute("detach previous")
+            try:  # detached whatever happens: the held database outlives this load
+                target, carried = sql.table(dataset.table), sql.table(f"previous.{dataset.table}")
+                con.execute(f"create or replace table {target} as select * from {carried}")
+            finally:
+                con.execute("detach previous")
             seconds["parse"] = 0.0
             log.info("%s/%s: raw bytes unchanged, reusing the published table", dataset.source, dataset.name)
         else:
