@@ -156,12 +156,11 @@ def start_build(paths: WarehousePaths, plan: Plan) -> None:
         if plan.fresh_build:
             meta.carry_history(con, paths.published)
             if plan.carried:
-                con.execute(f"attach {sql.literal(paths.published)} as previous (read_only)")
-                for dataset in plan.carried:
-                    con.execute(f"create schema if not exists {sql.ident('raw_' + dataset.source)}")
-                    target, carried = sql.table(dataset.table), sql.table(f"previous.{dataset.table}")
-                    con.execute(f"create table {target} as select * from {carried}")
-                con.execute("detach previous")
+                with storage.published_attached(con, paths.published):
+                    for dataset in plan.carried:
+                        con.execute(f"create schema if not exists {sql.ident('raw_' + dataset.source)}")
+                        target, carried = sql.table(dataset.table), sql.table(f"previous.{dataset.table}")
+                        con.execute(f"create table {target} as select * from {carried}")
         now = utc_now()
         for dataset in plan.carried:
             con.execute(

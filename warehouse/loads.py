@@ -117,12 +117,9 @@ def ingest_dataset(
         clock = time.perf_counter()
         if unchanged:
             # Same bytes and code as the published load: skip parsing, carry the validated table over.
-            con.execute(f"attach {sql.literal(paths.published)} as previous (read_only)")
-            try:  # detached whatever happens: the held database outlives this load
+            with storage.published_attached(con, paths.published):
                 target, carried = sql.table(dataset.table), sql.table(f"previous.{dataset.table}")
                 con.execute(f"create or replace table {target} as select * from {carried}")
-            finally:
-                con.execute("detach previous")
             seconds["parse"] = 0.0
             log.info("%s/%s: raw bytes unchanged, reusing the published table", dataset.source, dataset.name)
         else:
@@ -280,16 +277,13 @@ def carry_over_failed_sources(paths: WarehousePaths, run_id: str, datasets: Sequ
             return []
         if not paths.published.exists():
             raise LoadFailed(f"{', '.join(sorted(failed))} failed and nothing was published before to carry over")
-        con.execute(f"attach {sql.literal(paths.published)} as previous (read_only)")
-        try:
+        with storage.published_attached(con, paths.published):
             for source, reason in sorted(failed.items()):
                 for dataset in (d for d in datasets if d.source == source):
                     _carry_over(con, dataset, run_id, reason)
                 # Revisions and acceptances of loads that are not published are not history.
                 for table in ("changes", "acceptances"):
                     con.execute(f"delete from meta.{table} where run_id = ? and source = ?", [run_id, source])
-        finally:
-            con.execute("detach previous")
     finally:
         con.close()
     for source, reason in sorted(failed.items()):
@@ -382,8 +376,7 @@ def record_changes(
     """
     if not paths.published.exists():
         return 0
-    con.execute(f"attach {sql.literal(paths.published)} as previous (read_only)")
-    try:
+    with storage.published_attached(con, paths.published):
         schema, table = dataset.table.split(".")
         exists = con.execute(
             "select count(*) from duckdb_tables() where database_name = 'previous' and schema_name = ? "
@@ -443,5 +436,3 @@ def record_changes(
                 )
             con.execute("drop table changed_rows")
         return con.execute("select count(*) from meta.changes").fetchone()[0] - before
-    finally:
-        con.execute("detach previous")

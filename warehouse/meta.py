@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.common.source import Snapshot
-from warehouse import sql
+from warehouse import sql, storage
 
 DDL = """
 create schema if not exists meta;
@@ -56,8 +56,7 @@ def carry_history(con: duckdb.DuckDBPyConnection, published: Path) -> None:
     ensure(con)
     if not published.exists():
         return
-    con.execute(f"attach {sql.literal(published)} as previous (read_only)")
-    try:
+    with storage.published_attached(con, published):
         previous_tables = {
             row[0]
             for row in con.execute(
@@ -69,8 +68,6 @@ def carry_history(con: duckdb.DuckDBPyConnection, published: Path) -> None:
                 con.execute(
                     f"insert into meta.{sql.ident(table)} by name select * from previous.meta.{sql.ident(table)}"
                 )
-    finally:
-        con.execute("detach previous")
 
 
 def merge_history(con: duckdb.DuckDBPyConnection, published: Path) -> int:
@@ -79,8 +76,7 @@ def merge_history(con: duckdb.DuckDBPyConnection, published: Path) -> int:
     if not published.exists():
         return 0
     added = 0
-    con.execute(f"attach {sql.literal(published)} as previous (read_only)")
-    try:
+    with storage.published_attached(con, published):
         for table in HISTORY_TABLES:
             theirs = {
                 r[0]
@@ -101,8 +97,6 @@ def merge_history(con: duckdb.DuckDBPyConnection, published: Path) -> int:
                 f"except select {columns} from meta.{name}"
             )
             added += con.execute(f"select count(*) from meta.{name}").fetchone()[0] - before
-    finally:
-        con.execute("detach previous")
     return added
 
 

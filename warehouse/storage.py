@@ -4,6 +4,8 @@ the memory DuckDB may hold for them."""
 from __future__ import annotations
 
 import atexit
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -17,6 +19,17 @@ def create_database(path: Path) -> None:
     with duckdb.connect() as con:
         con.execute(f"attach {sql.literal(path)} as created (storage_version {sql.literal(STORAGE_VERSION)})")
         con.execute("detach created")
+
+
+@contextmanager
+def published_attached(con: duckdb.DuckDBPyConnection, published: Path) -> Iterator[None]:
+    """``published`` attached read-only as ``previous`` for the statements inside, and detached after them
+    whatever happens: a held build database outlives the step that attached it."""
+    con.execute(f"attach {sql.literal(published)} as previous (read_only)")
+    try:
+        yield
+    finally:
+        con.execute("detach previous")
 
 
 # DuckDB's default is 80% of the machine. This process's writes (loads, the copy of marts to Parquet and CSV)
