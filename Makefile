@@ -24,12 +24,13 @@ $(BIN)/maw: pyproject.toml uv.lock
 venv: $(BIN)/maw
 
 # dbt's manifest, from which the Dagster asset graph is built; re-parsed when any dbt file is newer
-# (the same inputs orchestration/manifest.py checks before `maw refresh`). `dagster dev` parses by itself.
+# (the same inputs orchestration/manifest.py checks before `maw refresh`; under `dagster dev` it parses again).
 MANIFEST := dbt_project/target/manifest.json
 DBT_INPUTS := $(shell find dbt_project/models dbt_project/macros dbt_project/tests dbt_project/seeds -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.yaml' -o -name '*.csv' \) 2>/dev/null) dbt_project/dbt_project.yml dbt_project/profiles.yml
 
 # The parse runs with the pipeline's profile (MAW_BUILD_DB unset): its target/partial_parse.msgpack is then
-# valid for every warehouse, and dagster-dbt copies it into a new one, whose first build parses nothing.
+# valid for every warehouse, and the dbt worker (orchestration/dbt_runner.py) copies it into a new one,
+# whose first build parses nothing.
 $(MANIFEST): $(BIN)/maw $(DBT_INPUTS)
 	cd dbt_project && env -u MAW_BUILD_DB ../$(BIN)/dbt parse --quiet --profiles-dir .
 	@touch $(MANIFEST)

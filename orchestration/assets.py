@@ -19,27 +19,26 @@ from dagster import (
     MetadataValue,
     asset,
     asset_check,
+    multi_asset,
 )
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
 
-from ingest.common.settings import hand_build_db_to_dbt
 from ingest.common.source import Dataset
 from ingest.registry import all_datasets
-from orchestration import dbt_build
-from orchestration.resources import REPO_ROOT, SettingsResource, SourcesResource, WarehouseResource
+from orchestration import dbt_build, dbt_runner
+from orchestration.manifest import MANIFEST, parse_if_dev
+from orchestration.resources import SettingsResource, SourcesResource, WarehouseResource
 from warehouse import check_worker, loads, storage
 from warehouse.publish import publish
 
 # Models and their data tests, which gate the data. Unit tests check the models' logic, not the data: they run
 # in `make test` (tests/test_dbt_unit_tests.py), once per change of the code, as dbt advises for production.
 DBT_BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "warn"]
-DBT_PROJECT = DbtProject(project_dir=REPO_ROOT / "dbt_project", profiles_dir=REPO_ROOT / "dbt_project")
 
-
-# Under `dagster dev` (DAGSTER_IS_DEV_CLI) this parses the project so the asset graph follows the models on
-# disk; everywhere else the manifest comes from `make manifest`, and `maw refresh` refuses a stale one
-# (orchestration/manifest.py).
-DBT_PROJECT.prepare_if_dev()
+# Under `dagster dev` the project is parsed again when the manifest is stale, so the asset graph follows the
+# models on disk; everywhere else the manifest comes from `make manifest`, and `maw refresh` refuses a stale
+# one (orchestration/manifest.py).
+parse_if_dev()
+DBT_MANIFEST = dbt_build.read_manifest(MANIFEST)
 
 
 # The sources with the largest tables load first. Dagster runs a job's loads in the order of their step keys
@@ -122,21 +121,7 @@ def build_dataset_check(dataset: Dataset) -> AssetChecksDefinition:
     return _check
 
 
-class Translator(DagsterDbtTranslator):
-    """Groups dbt assets by layer (staging, intermediate, marts) in the Dagster UI.
-
-    dbt tests are not loaded as Dagster asset checks: ``dbt build`` still runs every test and a failing one
-    still fails the step (so nothing is published), without an event per test in Dagster's event log.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=False))
-
-    def get_group_name(self, dbt_resource_props):
-        return "dbt_" + dbt_resource_props["fqn"][1] if len(dbt_resource_props["fqn"]) > 2 else "dbt"
-
-
-@dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=Translator())
+@multi_asset(name="dbt_models", specs=dbt_build.asset_specs(DBT_MANIFEST), can_subset=True)
 def dbt_models(context: AssetExecutionContext, warehouse: WarehouseResource):
     """``dbt build`` against this run's build database: models and their tests, tests gating.
 
@@ -152,8 +137,7 @@ def dbt_models(context: AssetExecutionContext, warehouse: WarehouseResource):
     check_worker.stop_if_idle()  # dbt waits for the checks of its sources: free the worker's memory for dbt
     logging.getLogger("maw.dbt").info("dbt build: staging, intermediate and marts models with their tests")
     with paths.dbt_pointed_at(context.run_id) as build_db:
-        hand_build_db_to_dbt(str(build_db), context.run_id)
-        yield from dbt_build.build(context, DBT_BUILD_ARGS, DBT_PROJECT, paths.build, paths.dbt_target)
+        yield from dbt_build.build(context, DBT_BUILD_ARGS, DBT_MANIFEST, dbt_runner.project_for(paths), build_db)
 
 
 @asset(deps=[dbt_models, *(dataset_key(d) for d in all_datasets())], group_name="publish", kinds={"duckdb"})

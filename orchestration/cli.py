@@ -110,6 +110,7 @@ def _run(args: argparse.Namespace, paths: WarehousePaths, mode: str, mirror: str
         return 2
     # Decide what to do before Dagster and dbt are imported, so a refresh with nothing to do stays fast.
     from ingest.registry import all_datasets
+    from orchestration import dbt_runner
     from warehouse import check_worker, incremental, refresh_log, storage
 
     run_id = str(uuid.uuid4())
@@ -130,6 +131,7 @@ def _run(args: argparse.Namespace, paths: WarehousePaths, mode: str, mirror: str
     incremental.start_build(paths, plan)
     if plan.changed:
         check_worker.start()  # imports Great Expectations while this process imports Dagster
+    dbt_runner.start(dbt_runner.project_for(paths))  # imports dbt and parses the project meanwhile
 
     from dagster import DagsterEventType
 
@@ -165,6 +167,7 @@ def _run(args: argparse.Namespace, paths: WarehousePaths, mode: str, mirror: str
         storage.release()  # a run that stopped before its dbt step leaves its build database open here
         incremental.discard_plan(paths, run_id)
         check_worker.stop()
+        dbt_runner.stop()  # a run that stopped before its dbt step
     stages.update(_step_seconds(result.all_events))
     stages["total"] = time.perf_counter() - started
     outcome = {"run_id": run_id, "outcome": "published" if result.success else "failed", "mode": mode}

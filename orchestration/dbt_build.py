@@ -1,152 +1,132 @@
-"""``dbt build`` inside the Dagster process, through dbt's programmatic runner.
+"""The dbt models and seeds as Dagster assets, read from dbt's manifest, and the step that builds them.
 
-dagster-dbt's ``DbtCliResource`` starts dbt as a new Python process, which imports dbt again (Dagster has
-already imported most of it) and streams every event as a JSON line for Dagster to parse back: seconds of
-start-up on every refresh, and a second interpreter's memory beside Dagster's. ``dbtRunner`` runs the same
-command here; dagster-dbt still chooses the nodes of the run's asset selection and still turns each model's
-result into its Dagster materialization, so what runs is what the CLI resource ran.
+dagster-dbt does the same, but importing it imports most of dbt: 2.2 of the 3.3 s ``orchestration.definitions``
+took to import, on the critical path of every refresh, although dbt runs in a worker of its own
+(``orchestration/dbt_runner.py``). The asset graph needs only what the manifest says, read here as JSON, with
+dagster-dbt's keys (a source's ``[source, table]``, a model's or seed's ``[schema, name]``), so a dbt source is
+the dataset asset that loads it.
 
-dbt runs in the warehouse's build folder, where the profile's relative path (``current/build.duckdb``) names
-the run's build: dbt keys its partial-parse cache on the profile's connection, and one relative path for every
-warehouse keeps the cache `make manifest` writes valid in a new warehouse too, so no refresh parses it all.
+dbt tests are not Dagster asset checks: ``dbt build`` runs every test of the models it builds and a failing one
+fails the step (so nothing is published).
 """
 
 from __future__ import annotations
 
-import contextlib
-import shutil
-from collections.abc import Callable, Iterator, Sequence
+import json
+import sys
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import duckdb
-from dagster import AssetExecutionContext, Failure
-from dagster_dbt import DbtProject
-from dagster_dbt.asset_utils import get_updated_cli_invocation_params_for_context
-from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    Failure,
+    MaterializeResult,
+    TableColumn,
+    TableSchema,
+)
 
-from warehouse import DBT_BUILD_DB
+from ingest.common.settings import dbt_environment
+from orchestration import dbt_runner
 
-# The events that carry a model's or seed's result, from which dagster-dbt makes the asset's Output. Tests are
-# not Dagster asset checks here (orchestration/assets.py: Translator): a failed test fails the step instead.
-RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult"})
-PARTIAL_PARSE = "partial_parse.msgpack"
+ASSET_TYPES = ("model", "seed", "snapshot")
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text())
+
+
+def asset_key(node: Mapping[str, Any]) -> AssetKey:
+    """dagster-dbt's default key: a source's name and table; a model's or seed's schema (as configured) and
+    name."""
+    if node["resource_type"] == "source":
+        return AssetKey([node["source_name"], node["name"]])
+    schema = node["config"].get("schema")
+    return AssetKey([schema, node["name"]] if schema else [node["name"]])
+
+
+def group_name(node: Mapping[str, Any]) -> str:
+    """The layer the model's folder names (``dbt_staging``, ``dbt_intermediate``, ``dbt_marts``); seeds ``dbt``."""
+    fqn = node["fqn"]
+    return "dbt_" + fqn[1] if len(fqn) > 2 else "dbt"
+
+
+def asset_nodes(manifest: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The models and seeds (what the assets stand for), in the manifest's order."""
+    return [node for node in manifest["nodes"].values() if node["resource_type"] in ASSET_TYPES]
+
+
+def asset_specs(manifest: Mapping[str, Any]) -> list[AssetSpec]:
+    """One spec per model and seed, depending on the models, seeds and sources it reads."""
+    upstream = {**manifest["nodes"], **manifest["sources"]}
+    return [
+        AssetSpec(
+            key=asset_key(node),
+            deps=list(
+                dict.fromkeys(
+                    asset_key(upstream[uid]) for uid in node.get("depends_on", {}).get("nodes", []) if uid in upstream
+                )
+            ),
+            description=node.get("description") or f"dbt {node['resource_type']} {node['name']}",
+            group_name=group_name(node),
+            code_version=node["checksum"]["checksum"],
+            skippable=True,  # a subset builds some; a failed node's step fails after the others' results
+            kinds={"dbt", "duckdb"},
+            metadata={
+                "dbt/unique_id": node["unique_id"],
+                "dagster/table_name": f"{node['database']}.{node['schema']}.{node['alias']}",
+                "dagster/column_schema": TableSchema(
+                    columns=[
+                        TableColumn(name, column.get("data_type") or "?", description=column.get("description"))
+                        for name, column in node.get("columns", {}).items()
+                    ]
+                ),
+            },
+        )
+        for node in asset_nodes(manifest)
+    ]
+
+
+def selection_args(manifest: Mapping[str, Any], selected: Collection[AssetKey]) -> list[str]:
+    """dbt's ``--select`` for the run's selection, as dagster-dbt wrote it: every node, or the selected models
+    and seeds by their fully qualified names. dbt adds the tests of what it selects (eager indirect selection)."""
+    nodes = asset_nodes(manifest)
+    chosen = [node for node in nodes if asset_key(node) in selected]
+    if len(chosen) == len(nodes):
+        return ["--select", "fqn:*"]
+    return ["--select", " ".join(".".join(node["fqn"]) for node in chosen)]
 
 
 def build(
     context: AssetExecutionContext,
     args: Sequence[str],
-    project: DbtProject,
-    work_dir: Path,
-    target_path: Path,
-) -> Iterator[Any]:
-    """Run ``dbt <args>`` on the nodes of the run's selection, from ``work_dir``, writing its artifacts to
-    ``target_path``, and yield dagster-dbt's event for each model built; a failed node or a dbt error raises
-    ``Failure`` (after the events of the models that were built) naming what failed."""
-    from dbt_common.events.functions import msg_to_dict
-
-    params = get_updated_cli_invocation_params_for_context(
-        context=context,
-        manifest={},
-        dagster_dbt_translator=None,  # type: ignore[arg-type]
-    )
-    project = params.dbt_project or project  # dagster-dbt's copy of it, when the selection needs a selector
-    start_from_parse_cache(Path(project.project_dir), target_path)
-    results: list[dict[str, Any]] = []
-
-    def keep_result(message) -> None:
-        if message.info.name in RESULT_EVENTS:
-            results.append(msg_to_dict(message))
-
+    manifest: Mapping[str, Any],
+    project: dbt_runner.Project,
+    build_db: Path,
+) -> Iterator[MaterializeResult]:
+    """Run ``dbt <args>`` on the run's selection in the dbt worker and yield a materialization for each model
+    and seed built; a failed node or a dbt error raises ``Failure`` (after the results of the nodes that were
+    built) naming what failed. dbt's console output goes to this process's standard output, which ``maw
+    refresh`` writes to the refresh's log file."""
     command = [
         *args,
-        *params.selection_args,
-        "--project-dir", str(project.project_dir),
-        "--profiles-dir", str(project.profiles_dir),
-        "--target-path", str(target_path),
-        "--log-path", str(target_path),
+        *selection_args(manifest, context.selected_asset_keys),
         "--no-use-colors",  # its console lines go to the refresh's log file
         # No manifest.json, written twice a build (2 s; the asset graph reads `make manifest`'s), nor
-        # graph.gpickle; run_results.json is written below.
+        # graph.gpickle; run_results.json is written by the worker.
         "--no-write-json",
-    ]  # fmt: skip
-    outcome = invoke(command, work_dir, target_path, callbacks=[keep_result])
-    for raw_event in results:
-        yield from DbtCoreCliEventMessage(raw_event=raw_event, event_history_metadata={}).to_default_asset_events(
-            manifest=params.manifest,
-            dagster_dbt_translator=params.dagster_dbt_translator,
-            context=context,
-            target_path=target_path,
-            project=project,
-        )
-    if not outcome.success:
-        raise Failure(description=f"dbt {args[0]} failed: {_what_failed(outcome, work_dir / DBT_BUILD_DB)}")
-
-
-def invoke(command: Sequence[str], work_dir: Path, target_path: Path, callbacks: Sequence[Callable] = ()) -> Any:
-    """``dbt <command>`` in this process, from ``work_dir``, then its run_results.json into ``target_path``
-    (the command's own JSON artifacts are best left off with ``--no-write-json``); returns dbt's result.
-    Several invocations in one process each start clean: dbt's metadata variables are read again and the
-    DuckDB database the profile keeps open is closed after each."""
-    from dbt.cli.main import dbtRunner
-    from dbt_common.events.functions import reset_metadata_vars
-
-    reset_metadata_vars()  # dbt reads DBT_ENV_CUSTOM_ENV_* once per process: this run's, not the first run's
-    try:
-        with contextlib.chdir(work_dir):
-            outcome = dbtRunner(callbacks=list(callbacks)).invoke(list(command))
-    finally:
-        _close_build_database()
-    if hasattr(outcome.result, "write"):
-        outcome.result.write(str(target_path / "run_results.json"))
-    return outcome
-
-
-def start_from_parse_cache(project_dir: Path, target_path: Path) -> None:
-    """A new target folder (a new warehouse's ``dbt/``) starts from the parse cache `make manifest` wrote, so
-    dbt parses nothing; a folder with a cache of its own keeps it (dbt rewrites it whenever it parses)."""
-    cache = project_dir / "target" / PARTIAL_PARSE
-    target_path.mkdir(parents=True, exist_ok=True)
-    if cache.exists() and not (target_path / PARTIAL_PARSE).exists():
-        shutil.copy(cache, target_path / PARTIAL_PARSE)
-
-
-def _what_failed(outcome, database: Path) -> str:
-    """Each failed node with dbt's message, or dbt's own error when no node ran; a failed ``rules`` test also
-    with the rules it found broken."""
-    failed = []
-    for result in getattr(outcome.result, "results", []):
-        if str(result.status) not in {"error", "fail", "runtime error"}:
-            continue
-        broken = _broken_rules(result.node, database) if str(result.status) == "fail" else []
-        failed.append(" ".join([f"{result.node.unique_id} ({result.status}): {result.message or ''}".strip(), *broken]))
-    return "; ".join(failed[:10]) or str(outcome.exception)
-
-
-def _broken_rules(node, database: Path) -> list[str]:
-    """The rows of a failed ``rules`` test (tests/generic/rules.sql), read again from the failed build, as
-    "[rule column: N rows, e.g. value]": dbt itself says only how many rules broke."""
-    metadata = getattr(node, "test_metadata", None)
-    if metadata is None or metadata.name != "rules" or not node.compiled_code:
-        return []
-    try:
-        with duckdb.connect(str(database), read_only=True) as con:
-            rows = con.execute(node.compiled_code).fetchall()
-    except duckdb.Error as exc:
-        return [f"[its rows could not be read again: {exc}]"]
-    return [
-        f"[{rule} {column}: {count} row{'s' if count != 1 else ''}{f', e.g. {example}' if example else ''}]"
-        for rule, column, count, example in rows
     ]
-
-
-def _close_build_database() -> None:
-    """The profile keeps dbt's one DuckDB database open (``keep_open``), in dbt-duckdb's class-level
-    environment, which outlives the invocation in this process: close it, so the build file is free for the
-    publish step (with its own configuration) and the database's memory is released."""
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    environment = DuckDBConnectionManager._ENV
-    if environment is not None:
-        environment.close()
-    DuckDBConnectionManager.close_all_connections()
+    outcome = dbt_runner.build(project, command, dbt_environment(str(build_db), context.run_id))
+    sys.stdout.write(outcome.console)
+    keys = {node["unique_id"]: asset_key(node) for node in asset_nodes(manifest)}
+    for result in outcome.results:
+        key = keys.get(result["unique_id"])
+        if result["status"] == "success" and key in context.selected_asset_keys:
+            yield MaterializeResult(
+                asset_key=key,
+                metadata={"unique_id": result["unique_id"], "execution_seconds": round(result["execution_time"], 3)},
+            )
+    if not outcome.success:
+        raise Failure(description=f"dbt {args[0]} failed: {outcome.failure}")

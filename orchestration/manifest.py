@@ -1,12 +1,15 @@
 """Is dbt's manifest (what the Dagster asset graph is built from) as new as the dbt files it was parsed from?
 
-``make manifest`` writes it; ``dagster dev`` re-parses on its own (``DbtProject.prepare_if_dev``). A run
+``make manifest`` writes it; under ``dagster dev`` :func:`parse_if_dev` writes it again when it is stale. A run
 outside ``dagster dev`` (``maw refresh``, tests, CI) calls :func:`manifest_problem` first and refuses to
 start on a missing or stale manifest instead of running models that are not the ones on disk.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
@@ -39,3 +42,12 @@ def manifest_problem(project_dir: Path = DBT_PROJECT_DIR, manifest: Path = MANIF
         shown = ", ".join(newer[:3]) + (f" and {len(newer) - 3} more" if len(newer) > 3 else "")
         return f"the dbt manifest {manifest} is older than {shown}: run `make manifest`"
     return None
+
+
+def parse_if_dev(project_dir: Path = DBT_PROJECT_DIR, manifest: Path = MANIFEST) -> None:
+    """Under ``dagster dev`` (``DAGSTER_IS_DEV_CLI``), parse a project whose manifest is stale, as
+    ``make manifest`` does, so the asset graph shows the models being edited."""
+    if os.environ.get("DAGSTER_IS_DEV_CLI") and manifest_problem(project_dir, manifest):
+        environment = {k: v for k, v in os.environ.items() if k != "MAW_BUILD_DB"}  # the pipeline's profile
+        command = [str(Path(sys.executable).with_name("dbt")), "parse", "--quiet", "--profiles-dir", "."]
+        subprocess.run(command, cwd=project_dir, env=environment, check=True)

@@ -14,8 +14,6 @@ from warehouse import WarehousePaths
 from warehouse.gates import RowTolerance
 from warehouse.incremental import source_context
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
 # Every typed setting (URLs, keys, page sizes, timeouts, year windows, ...), as one resource.
 SettingsResource = ResourceParam[Settings]
 

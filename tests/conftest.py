@@ -72,7 +72,7 @@ def run_dbt(
     in ``work`` and reaches the file through the link ``work/current``, so its profile is the pipeline's and it
     starts from the parse cache of `make manifest` instead of parsing all."""
     assert database.name == BUILD_NAME, f"dbt's database is named after its file: call it {BUILD_NAME}"
-    from orchestration.dbt_build import invoke, start_from_parse_cache  # imports Dagster: only where dbt runs
+    from orchestration.dbt_runner import invoke, start_from_parse_cache  # imports dbt: only where dbt runs
 
     target = work / "target"
     start_from_parse_cache(project, target)

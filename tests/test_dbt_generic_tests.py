@@ -49,7 +49,7 @@ def _damage(database: Path) -> None:
 @pytest.mark.slow
 def test_rules_fail_once_for_each_rule_broken_naming_rule_column_and_count(demo_warehouse: Path, tmp_path) -> None:
     """The same tests pass on the undamaged file (every refresh builds it): they fail for the damage alone."""
-    from orchestration.dbt_build import _broken_rules  # imports Dagster and dbt: not at collection
+    from orchestration.dbt_runner import broken_rules  # imports dbt: not at collection
 
     database = tmp_path / BUILD_NAME
     shutil.copy(demo_warehouse / "migration.duckdb", database)
@@ -79,7 +79,7 @@ def test_rules_fail_once_for_each_rule_broken_naming_rule_column_and_count(demo_
     node = SimpleNamespace(
         test_metadata=SimpleNamespace(name="rules"), compiled_code=by_test["rules_dim_country"]["compiled_code"]
     )
-    assert sorted(_broken_rules(node, database)) == [
+    assert sorted(broken_rules(node, database)) == [
         "[accepted_values country_kind: 1 row, e.g. planet]",
         "[not_null iso3: 2 rows]",
         "[not_null name_en: 1 row]",

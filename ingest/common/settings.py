@@ -250,12 +250,12 @@ def variables(cls: type = Settings) -> Iterator[tuple[str, str]]:
             yield from variables(item.default_factory)  # type: ignore[arg-type]
 
 
-def hand_build_db_to_dbt(database: str, run_id: str) -> None:
-    """dbt finds the build database through ``profiles.yml``'s ``env_var('MAW_BUILD_DB')``: ``database``,
-    relative to the build folder dbt runs in (``orchestration/dbt_build.py``). The run id goes into the
-    metadata of dbt's artifacts (``DBT_ENV_CUSTOM_ENV_``), naming the refresh they belong to."""
-    os.environ["MAW_BUILD_DB"] = database
-    os.environ["DBT_ENV_CUSTOM_ENV_MAW_RUN_ID"] = run_id
+def dbt_environment(database: str, run_id: str) -> dict[str, str]:
+    """The environment of a refresh's dbt build. dbt finds the build database through ``profiles.yml``'s
+    ``env_var('MAW_BUILD_DB')``: ``database``, relative to the build folder dbt runs in
+    (``orchestration/dbt_runner.py``). The run id goes into the metadata of dbt's artifacts
+    (``DBT_ENV_CUSTOM_ENV_``), naming the refresh they belong to."""
+    return {"MAW_BUILD_DB": database, "DBT_ENV_CUSTOM_ENV_MAW_RUN_ID": run_id}
 
 
 _NO_DECAY = "dirty_decay_ms:0,muzzy_decay_ms:0"

@@ -1,0 +1,207 @@
+"""``dbt build`` in a process of its own, started and made ready while the datasets load.
+
+dbt takes about 2 s to import and 1 s more to read its parse cache into a manifest before it runs a node. In
+the refresh's own process those seconds came after the last check, on the critical path, and importing
+dagster-dbt (which imports most of dbt) put 2 s more on its start-up. ``maw refresh`` now starts this worker
+beside the check worker, before it imports Dagster: the worker imports dbt and parses the project on the
+other core while the datasets load, and the dbt step hands it the build command and waits. The worker runs
+one build and exits, so dbt's memory (and its DuckDB database) is gone before publishing.
+
+Without a started worker (tests, ``dagster dev``) the dbt step starts one when it needs it. This module does
+not import Dagster; dbt itself is imported only where dbt runs.
+
+dbt runs in the warehouse's build folder, where the profile's relative path (``current/build.duckdb``) names
+the run's build: dbt keys its partial-parse cache on the profile's connection, and one relative path for every
+warehouse keeps the cache `make manifest` writes valid in a new warehouse too, so no refresh parses it all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import multiprocessing
+import os
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from orchestration.manifest import DBT_PROJECT_DIR
+from warehouse import WarehousePaths
+
+PARTIAL_PARSE = "partial_parse.msgpack"
+# The results dbt reports for the nodes the Dagster assets stand for (tests gate, they are not assets).
+ASSET_RESULTS = frozenset({"model", "seed", "snapshot"})
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where dbt reads the project and profile, runs (``work_dir``) and writes its artifacts."""
+
+    project_dir: Path
+    work_dir: Path
+    target_path: Path
+
+    def flags(self) -> list[str]:
+        return [
+            "--project-dir", str(self.project_dir),
+            "--profiles-dir", str(self.project_dir),
+            "--target-path", str(self.target_path),
+            "--log-path", str(self.target_path),
+        ]  # fmt: skip
+
+
+@dataclass
+class BuildOutcome:
+    """What the dbt step needs of a build: whether it passed, each model's and seed's result, what dbt wrote
+    to its console, and (when it failed) which nodes failed and why."""
+
+    success: bool
+    results: list[dict[str, Any]] = field(default_factory=list)  # unique_id, status, execution_time, message
+    console: str = ""
+    failure: str = ""
+
+
+def project_for(paths: WarehousePaths) -> Project:
+    """The project as a refresh of the warehouse at ``paths`` runs it."""
+    return Project(DBT_PROJECT_DIR, work_dir=paths.build, target_path=paths.dbt_target)
+
+
+_executor: ProcessPoolExecutor | None = None
+_manifest: Any = None  # in the worker: the project parsed while the datasets load
+
+
+def start(project: Project) -> None:
+    """Start the worker (spawned, as the check worker is) and have it import dbt and parse ``project``."""
+    global _executor
+    if _executor is None:
+        _executor = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_warm, initargs=(project,)
+        )
+        _executor.submit(int)  # spawn now, not at the dbt step
+
+
+def build(project: Project, command: Sequence[str], environment: Mapping[str, str]) -> BuildOutcome:
+    """Run ``dbt <command>`` on ``project`` in the worker (started here if it was not) with ``environment``
+    set, and stop the worker."""
+    start(project)
+    assert _executor is not None
+    try:
+        return _executor.submit(_build, project, list(command), dict(environment)).result()
+    finally:
+        stop()
+
+
+def stop() -> None:
+    """Stop the worker without waiting for its exit: it has closed its database before it returned."""
+    global _executor
+    if _executor is not None:
+        _executor.shutdown(wait=False, cancel_futures=True)
+        _executor = None
+
+
+def _warm(project: Project) -> None:
+    """In the worker: import dbt and parse the project (from the parse cache) while the datasets load. A
+    failed parse leaves no manifest: the build then parses by itself and reports the error."""
+    global _manifest
+    start_from_parse_cache(project.project_dir, project.target_path)
+    parse = ["parse", *project.flags(), "--no-write-json", "--quiet"]
+    with contextlib.redirect_stdout(io.StringIO()):
+        outcome = invoke(parse, project.work_dir, project.target_path)
+    _manifest = outcome.result if outcome.success else None
+
+
+def _build(project: Project, command: list[str], environment: dict[str, str]) -> BuildOutcome:
+    """In the worker: the build, with its console output kept for the refresh's log."""
+    os.environ.update(environment)
+    console = io.StringIO()
+    with contextlib.redirect_stdout(console):
+        outcome = invoke([*command, *project.flags()], project.work_dir, project.target_path, manifest=_manifest)
+    results = [
+        {
+            "unique_id": result.node.unique_id,
+            "status": str(result.status),
+            "execution_time": result.execution_time,
+            "message": result.message,
+        }
+        for result in getattr(outcome.result, "results", [])
+        if result.node.resource_type in ASSET_RESULTS
+    ]
+    failure = "" if outcome.success else what_failed(outcome, project.work_dir / os.environ["MAW_BUILD_DB"])
+    return BuildOutcome(outcome.success, results, console.getvalue(), failure)
+
+
+def invoke(
+    command: Sequence[str], work_dir: Path, target_path: Path, callbacks: Sequence[Callable] = (), manifest: Any = None
+) -> Any:
+    """``dbt <command>`` in this process, from ``work_dir``, then its run_results.json into ``target_path``
+    (the command's own JSON artifacts are best left off with ``--no-write-json``); returns dbt's result.
+    ``manifest``: the project already parsed in this process, so dbt does not read its parse cache again.
+    Several invocations in one process each start clean: dbt's metadata variables are read again and the
+    DuckDB database the profile keeps open is closed after each."""
+    from dbt.cli.main import dbtRunner
+    from dbt_common.events.functions import reset_metadata_vars
+
+    reset_metadata_vars()  # dbt reads DBT_ENV_CUSTOM_ENV_* once per process: this run's, not the first run's
+    try:
+        with contextlib.chdir(work_dir):
+            outcome = dbtRunner(manifest=manifest, callbacks=list(callbacks)).invoke(list(command))
+    finally:
+        _close_build_database()
+    if hasattr(outcome.result, "results"):  # a run's results; `parse` returns the manifest
+        outcome.result.write(str(target_path / "run_results.json"))
+    return outcome
+
+
+def start_from_parse_cache(project_dir: Path, target_path: Path) -> None:
+    """A new target folder (a new warehouse's ``dbt/``) starts from the parse cache `make manifest` wrote, so
+    dbt parses nothing; a folder with a cache of its own keeps it (dbt rewrites it whenever it parses)."""
+    cache = project_dir / "target" / PARTIAL_PARSE
+    target_path.mkdir(parents=True, exist_ok=True)
+    if cache.exists() and not (target_path / PARTIAL_PARSE).exists():
+        shutil.copy(cache, target_path / PARTIAL_PARSE)
+
+
+def what_failed(outcome: Any, database: Path) -> str:
+    """Each failed node with dbt's message, or dbt's own error when no node ran; a failed ``rules`` test also
+    with the rules it found broken."""
+    failed = []
+    for result in getattr(outcome.result, "results", []):
+        if str(result.status) not in {"error", "fail", "runtime error"}:
+            continue
+        broken = broken_rules(result.node, database) if str(result.status) == "fail" else []
+        failed.append(" ".join([f"{result.node.unique_id} ({result.status}): {result.message or ''}".strip(), *broken]))
+    return "; ".join(failed[:10]) or str(outcome.exception)
+
+
+def broken_rules(node: Any, database: Path) -> list[str]:
+    """The rows of a failed ``rules`` test (tests/generic/rules.sql), read again from the failed build, as
+    "[rule column: N rows, e.g. value]": dbt itself says only how many rules broke."""
+    metadata = getattr(node, "test_metadata", None)
+    if metadata is None or metadata.name != "rules" or not node.compiled_code:
+        return []
+    try:
+        with duckdb.connect(str(database), read_only=True) as con:
+            rows = con.execute(node.compiled_code).fetchall()
+    except duckdb.Error as exc:
+        return [f"[its rows could not be read again: {exc}]"]
+    return [
+        f"[{rule} {column}: {count} row{'s' if count != 1 else ''}{f', e.g. {example}' if example else ''}]"
+        for rule, column, count, example in rows
+    ]
+
+
+def _close_build_database() -> None:
+    """The profile keeps dbt's one DuckDB database open (``keep_open``), in dbt-duckdb's class-level
+    environment, which outlives the invocation in this process: close it, so the build file is free for the
+    publish step (with its own configuration) and the database's memory is released."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None:
+        environment.close()
+    DuckDBConnectionManager.close_all_connections()
