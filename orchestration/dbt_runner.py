@@ -5,7 +5,7 @@ the refresh's own process those seconds came after the last check, on the critic
 dagster-dbt (which imports most of dbt) put 2 s more on its start-up. ``maw refresh`` now starts this worker
 beside the check worker, before it imports Dagster: the worker imports dbt and parses the project on the
 other core while the datasets load, and the dbt step hands it the build command and waits. The worker runs
-one build and exits, so dbt's memory (and its DuckDB database) is gone before publishing.
+one build and is stopped, so dbt's memory (and its DuckDB database) is gone before publishing.
 
 Without a started worker (tests, ``dagster dev``) the dbt step starts one when it needs it. This module does
 not import Dagster; dbt itself is imported only where dbt runs.
@@ -23,8 +23,8 @@ import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -71,37 +71,67 @@ def project_for(paths: WarehousePaths) -> Project:
     return Project(DBT_PROJECT_DIR, work_dir=paths.build, target_path=paths.dbt_target)
 
 
-_executor: ProcessPoolExecutor | None = None
-_manifest: Any = None  # in the worker: the project parsed while the datasets load
+class DbtWorkerDied(RuntimeError):
+    """The worker ended without sending the build's outcome."""
+
+
+_worker: tuple[multiprocessing.Process, Connection] | None = None
 
 
 def start(project: Project) -> None:
-    """Start the worker (spawned, as the check worker is) and have it import dbt and parse ``project``."""
-    global _executor
-    if _executor is None:
-        _executor = ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_warm, initargs=(project,)
-        )
-        _executor.submit(int)  # spawn now, not at the dbt step
+    """Start the worker (spawned, as the check worker is), which imports dbt and parses ``project``, then
+    waits for one build."""
+    global _worker
+    if _worker is None:
+        context = multiprocessing.get_context("spawn")
+        ours, theirs = context.Pipe()
+        # A daemon: a refresh that ends before its dbt step (a failed load) ends its worker too.
+        process = context.Process(target=_serve, args=(project, theirs), name="dbt-worker", daemon=True)
+        process.start()
+        theirs.close()
+        _worker = (process, ours)
 
 
 def build(project: Project, command: Sequence[str], environment: Mapping[str, str]) -> BuildOutcome:
     """Run ``dbt <command>`` on ``project`` in the worker (started here if it was not) with ``environment``
-    set, and stop the worker."""
+    set; the worker is stopped after it."""
     start(project)
-    assert _executor is not None
+    assert _worker is not None
+    process, connection = _worker
     try:
-        return _executor.submit(_build, project, list(command), dict(environment)).result()
+        connection.send((list(command), dict(environment)))
+        return connection.recv()
+    except (EOFError, OSError) as exc:
+        process.join(timeout=5)
+        raise DbtWorkerDied(f"the dbt worker ended (exit code {process.exitcode}) without the build's outcome") from exc
     finally:
         stop()
 
 
 def stop() -> None:
-    """Stop the worker without waiting for its exit: it has closed its database before it returned."""
-    global _executor
-    if _executor is not None:
-        _executor.shutdown(wait=False, cancel_futures=True)
-        _executor = None
+    """Stop the worker. One that has sent its build's outcome has closed its database and written its
+    results, and is spared its interpreter's teardown (a cycle collection over dbt's objects); one still
+    waiting for a build (the refresh stopped before its dbt step) has nothing to lose."""
+    global _worker
+    if _worker is not None:
+        process, connection = _worker
+        connection.close()
+        if process.is_alive():
+            process.terminate()
+        _worker = None
+
+
+def _serve(project: Project, connection: Connection) -> None:
+    """In the worker: get ready, then run the one build the refresh sends and send back its outcome."""
+    _warm(project)
+    try:
+        command, environment = connection.recv()
+    except EOFError:  # the refresh let go of the worker without a build
+        return
+    connection.send(_build(project, command, environment))
+
+
+_manifest: Any = None  # in the worker: the project parsed while the datasets load
 
 
 def _warm(project: Project) -> None:
