@@ -17,11 +17,13 @@ warehouse keeps the cache `make manifest` writes valid in a new warehouse too, s
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import multiprocessing
 import os
 import shutil
+import signal
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -30,6 +32,7 @@ from typing import Any
 
 import duckdb
 
+from ingest.common.settings import set_environment
 from orchestration.manifest import DBT_PROJECT_DIR
 from warehouse import WarehousePaths
 
@@ -94,7 +97,8 @@ def start(project: Project) -> None:
 
 def build(project: Project, command: Sequence[str], environment: Mapping[str, str]) -> BuildOutcome:
     """Run ``dbt <command>`` on ``project`` in the worker (started here if it was not) with ``environment``
-    set; the worker is stopped after it."""
+    set; the worker exits after it."""
+    global _worker
     start(project)
     assert _worker is not None
     process, connection = _worker
@@ -105,30 +109,38 @@ def build(project: Project, command: Sequence[str], environment: Mapping[str, st
         process.join(timeout=5)
         raise DbtWorkerDied(f"the dbt worker ended (exit code {process.exitcode}) without the build's outcome") from exc
     finally:
-        stop()
+        connection.close()
+        _worker = None
 
 
 def stop() -> None:
-    """Stop the worker. One that has sent its build's outcome has closed its database and written its
-    results, and is spared its interpreter's teardown (a cycle collection over dbt's objects); one still
-    waiting for a build (the refresh stopped before its dbt step) has nothing to lose."""
+    """Stop a worker still getting ready or waiting for its build (the refresh stopped before its dbt step).
+    It takes the signal as a normal exit, so multiprocessing releases the semaphores dbt made."""
     global _worker
     if _worker is not None:
         process, connection = _worker
         connection.close()
-        if process.is_alive():
-            process.terminate()
+        process.terminate()
         _worker = None
 
 
 def _serve(project: Project, connection: Connection) -> None:
     """In the worker: get ready, then run the one build the refresh sends and send back its outcome."""
+    signal.signal(signal.SIGTERM, _exit_normally)
     _warm(project)
     try:
         command, environment = connection.recv()
     except EOFError:  # the refresh let go of the worker without a build
         return
     connection.send(_build(project, command, environment))
+    # Ended here as `maw refresh` ends (orchestration/cli.py): exit functions (multiprocessing's release the
+    # semaphores dbt made), then no interpreter teardown, whose cycle collection walks all of dbt's objects.
+    atexit._run_exitfuncs()
+    os._exit(0)
+
+
+def _exit_normally(signum: int, frame: Any) -> None:
+    raise SystemExit(0)
 
 
 _manifest: Any = None  # in the worker: the project parsed while the datasets load
@@ -147,7 +159,7 @@ def _warm(project: Project) -> None:
 
 def _build(project: Project, command: list[str], environment: dict[str, str]) -> BuildOutcome:
     """In the worker: the build, with its console output kept for the refresh's log."""
-    os.environ.update(environment)
+    set_environment(environment)
     console = io.StringIO()
     with contextlib.redirect_stdout(console):
         outcome = invoke([*command, *project.flags()], project.work_dir, project.target_path, manifest=_manifest)
@@ -161,7 +173,7 @@ def _build(project: Project, command: list[str], environment: dict[str, str]) ->
         for result in getattr(outcome.result, "results", [])
         if result.node.resource_type in ASSET_RESULTS
     ]
-    failure = "" if outcome.success else what_failed(outcome, project.work_dir / os.environ["MAW_BUILD_DB"])
+    failure = "" if outcome.success else what_failed(outcome, project.work_dir / environment["MAW_BUILD_DB"])
     return BuildOutcome(outcome.success, results, console.getvalue(), failure)
 
 

@@ -7,10 +7,11 @@ start on a missing or stale manifest instead of running models that are not the 
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from ingest.common.settings import environment_for_dbt_parse, under_dagster_dev
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
@@ -47,7 +48,6 @@ def manifest_problem(project_dir: Path = DBT_PROJECT_DIR, manifest: Path = MANIF
 def parse_if_dev(project_dir: Path = DBT_PROJECT_DIR, manifest: Path = MANIFEST) -> None:
     """Under ``dagster dev`` (``DAGSTER_IS_DEV_CLI``), parse a project whose manifest is stale, as
     ``make manifest`` does, so the asset graph shows the models being edited."""
-    if os.environ.get("DAGSTER_IS_DEV_CLI") and manifest_problem(project_dir, manifest):
-        environment = {k: v for k, v in os.environ.items() if k != "MAW_BUILD_DB"}  # the pipeline's profile
+    if under_dagster_dev() and manifest_problem(project_dir, manifest):
         command = [str(Path(sys.executable).with_name("dbt")), "parse", "--quiet", "--profiles-dir", "."]
-        subprocess.run(command, cwd=project_dir, env=environment, check=True)
+        subprocess.run(command, cwd=project_dir, env=environment_for_dbt_parse(), check=True)

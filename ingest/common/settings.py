@@ -258,6 +258,23 @@ def dbt_environment(database: str, run_id: str) -> dict[str, str]:
     return {"MAW_BUILD_DB": database, "DBT_ENV_CUSTOM_ENV_MAW_RUN_ID": run_id}
 
 
+def set_environment(variables: Mapping[str, str]) -> None:
+    """Into this process's environment, for a library that reads its settings there (dbt's ``env_var()``
+    and its artifacts' metadata, in the dbt worker)."""
+    os.environ.update(variables)
+
+
+def under_dagster_dev() -> bool:
+    """``dagster dev`` marks the processes it starts with ``DAGSTER_IS_DEV_CLI``."""
+    return bool(os.environ.get("DAGSTER_IS_DEV_CLI"))
+
+
+def environment_for_dbt_parse() -> dict[str, str]:
+    """This environment without ``MAW_BUILD_DB``: the project is parsed with the pipeline's profile, as
+    ``make manifest`` parses it, so the parse cache fits every warehouse."""
+    return {name: value for name, value in os.environ.items() if name != "MAW_BUILD_DB"}
+
+
 _NO_DECAY = "dirty_decay_ms:0,muzzy_decay_ms:0"
 
 
