@@ -24,11 +24,12 @@ import multiprocessing
 import os
 import shutil
 import signal
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import duckdb
 
@@ -64,7 +65,7 @@ class BuildOutcome:
     to its console, and (when it failed) which nodes failed and why."""
 
     success: bool
-    results: list[dict[str, Any]] = field(default_factory=list)  # unique_id, status, execution_time, message
+    results: list[dict[str, Any]] = field(default_factory=list)  # unique_id, status, execution_time
     console: str = ""
     failure: str = ""
 
@@ -114,8 +115,7 @@ def build(project: Project, command: Sequence[str], environment: Mapping[str, st
 
 
 def stop() -> None:
-    """Stop a worker still getting ready or waiting for its build (the refresh stopped before its dbt step).
-    It takes the signal as a normal exit, so multiprocessing releases the semaphores dbt made."""
+    """Stop a worker still getting ready or waiting for its build (the refresh stopped before its dbt step)."""
     global _worker
     if _worker is not None:
         process, connection = _worker
@@ -126,21 +126,33 @@ def stop() -> None:
 
 def _serve(project: Project, connection: Connection) -> None:
     """In the worker: get ready, then run the one build the refresh sends and send back its outcome."""
-    signal.signal(signal.SIGTERM, _exit_normally)
+    signal.signal(signal.SIGTERM, _exit_when_stopped)
     _warm(project)
     try:
         command, environment = connection.recv()
     except EOFError:  # the refresh let go of the worker without a build
-        return
-    connection.send(_build(project, command, environment))
-    # Ended here as `maw refresh` ends (orchestration/cli.py): exit functions (multiprocessing's release the
-    # semaphores dbt made), then no interpreter teardown, whose cycle collection walks all of dbt's objects.
+        _exit_without_teardown()
+    try:
+        outcome = _build(project, command, environment)
+    except Exception as exc:  # dbt's own errors are in its result: this is a bug, said in the step's failure
+        outcome = BuildOutcome(False, failure="".join(traceback.format_exception(exc, limit=-5)))
+    connection.send(outcome)
+    _exit_without_teardown()
+
+
+def _exit_when_stopped(signum: int, frame: Any) -> NoReturn:
+    """SIGTERM: the refresh stopped before its dbt step. Once only: multiprocessing signals a daemon again at
+    its parent's exit, which must not break off the exit functions of the first."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _exit_without_teardown()
+
+
+def _exit_without_teardown() -> NoReturn:
+    """End the worker as `maw refresh` ends (orchestration/cli.py): the exit functions (multiprocessing's
+    release the semaphores dbt made), then no interpreter teardown, whose cycle collection walks all of dbt's
+    objects only to free memory the exit returns anyway."""
     atexit._run_exitfuncs()
     os._exit(0)
-
-
-def _exit_normally(signum: int, frame: Any) -> None:
-    raise SystemExit(0)
 
 
 _manifest: Any = None  # in the worker: the project parsed while the datasets load
@@ -168,7 +180,6 @@ def _build(project: Project, command: list[str], environment: dict[str, str]) ->
             "unique_id": result.node.unique_id,
             "status": str(result.status),
             "execution_time": result.execution_time,
-            "message": result.message,
         }
         for result in getattr(outcome.result, "results", [])
         if result.node.resource_type in ASSET_RESULTS

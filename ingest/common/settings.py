@@ -293,3 +293,4 @@ def return_freed_memory_promptly() -> None:
 def quiet_third_party_telemetry() -> None:
     """Great Expectations and dbt phone home unless told not to; a default, so a user's choice wins."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
