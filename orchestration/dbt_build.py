@@ -31,8 +31,6 @@ from dagster import (
 from ingest.common.settings import dbt_environment
 from orchestration import dbt_runner
 
-ASSET_TYPES = ("model", "seed", "snapshot")
-
 
 def read_manifest(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text())
@@ -55,7 +53,7 @@ def group_name(node: Mapping[str, Any]) -> str:
 
 def asset_nodes(manifest: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The models and seeds (what the assets stand for), in the manifest's order."""
-    return [node for node in manifest["nodes"].values() if node["resource_type"] in ASSET_TYPES]
+    return [node for node in manifest["nodes"].values() if node["resource_type"] in dbt_runner.ASSET_TYPES]
 
 
 def asset_specs(manifest: Mapping[str, Any]) -> list[AssetSpec]:

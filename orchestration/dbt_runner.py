@@ -38,8 +38,8 @@ from orchestration.manifest import DBT_PROJECT_DIR
 from warehouse import WarehousePaths
 
 PARTIAL_PARSE = "partial_parse.msgpack"
-# The results dbt reports for the nodes the Dagster assets stand for (tests gate, they are not assets).
-ASSET_RESULTS = frozenset({"model", "seed", "snapshot"})
+# The kinds of dbt node the Dagster assets stand for (tests gate, they are not assets).
+ASSET_TYPES = frozenset({"model", "seed", "snapshot"})
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,7 @@ def _build(project: Project, command: list[str], environment: dict[str, str]) ->
             "execution_time": result.execution_time,
         }
         for result in getattr(outcome.result, "results", [])
-        if result.node.resource_type in ASSET_RESULTS
+        if result.node.resource_type in ASSET_TYPES
     ]
     failure = "" if outcome.success else what_failed(outcome, project.work_dir / environment["MAW_BUILD_DB"])
     return BuildOutcome(outcome.success, results, console.getvalue(), failure)

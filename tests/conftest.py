@@ -68,9 +68,9 @@ def run_dbt(
     build.duckdb (not a refresh: only the selected nodes), and return what it said and its run results. Unit
     tests are left out unless asked for.
 
-    As in a refresh, dbt runs in this process (``invoke``: no second interpreter importing dbt again), starts
-    in ``work`` and reaches the file through the link ``work/current``, so its profile is the pipeline's and it
-    starts from the parse cache of `make manifest` instead of parsing all."""
+    dbt runs in this process through ``invoke``, as the refresh's dbt worker runs it: it starts in ``work`` and
+    reaches the file through the link ``work/current``, so its profile is the pipeline's and it starts from the
+    parse cache of `make manifest` instead of parsing all."""
     assert database.name == BUILD_NAME, f"dbt's database is named after its file: call it {BUILD_NAME}"
     from orchestration.dbt_runner import invoke, start_from_parse_cache  # imports dbt: only where dbt runs
 
