@@ -46,7 +46,7 @@ def test_a_failed_model_comes_back_from_the_worker_named_with_dbts_console_and_t
     tmp_path: Path,
 ) -> None:
     project = tmp_path / "dbt_project"
-    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("logs"))  # with the parse cache
     model = project / "models" / "marts" / "dim_year.sql"
     model.write_text(model.read_text().replace("select", "select not sql at all,", 1))
     work = tmp_path / "build"
