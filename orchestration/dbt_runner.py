@@ -106,9 +106,10 @@ def build(project: Project, command: Sequence[str], environment: Mapping[str, st
     try:
         connection.send((list(command), dict(environment)))
         return connection.recv()
-    except (EOFError, OSError) as exc:
+    except (EOFError, OSError):  # raised alone: `maw refresh` names a step's innermost error, here an empty EOF
         process.join(timeout=5)
-        raise DbtWorkerDied(f"the dbt worker ended (exit code {process.exitcode}) without the build's outcome") from exc
+        died = f"the dbt worker ended (exit code {process.exitcode}) without the build's outcome"
+        raise DbtWorkerDied(died) from None
     finally:
         connection.close()
         _worker = None
