@@ -17,11 +17,9 @@ warehouse keeps the cache `make manifest` writes valid in a new warehouse too, s
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import io
 import multiprocessing
-import os
 import shutil
 import signal
 import traceback
@@ -35,6 +33,7 @@ import duckdb
 
 from ingest.common.settings import set_environment
 from orchestration.manifest import DBT_PROJECT_DIR
+from orchestration.process import exit_without_teardown
 from warehouse import WarehousePaths
 
 PARTIAL_PARSE = "partial_parse.msgpack"
@@ -132,28 +131,20 @@ def _serve(project: Project, connection: Connection) -> None:
     try:
         command, environment = connection.recv()
     except EOFError:  # the refresh let go of the worker without a build
-        _exit_without_teardown()
+        exit_without_teardown()
     try:
         outcome = _build(project, command, environment)
     except Exception as exc:  # dbt's own errors are in its result: this is a bug, said in the step's failure
         outcome = BuildOutcome(False, failure="".join(traceback.format_exception(exc, limit=-5)))
     connection.send(outcome)
-    _exit_without_teardown()
+    exit_without_teardown()
 
 
 def _exit_when_stopped(signum: int, frame: Any) -> NoReturn:
     """SIGTERM: the refresh stopped before its dbt step. Once only: multiprocessing signals a daemon again at
     its parent's exit, which must not break off the exit functions of the first."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _exit_without_teardown()
-
-
-def _exit_without_teardown() -> NoReturn:
-    """End the worker as `maw refresh` ends (orchestration/cli.py): the exit functions (multiprocessing's
-    release the semaphores dbt made), then no interpreter teardown, whose cycle collection walks all of dbt's
-    objects only to free memory the exit returns anyway."""
-    atexit._run_exitfuncs()
-    os._exit(0)
+    exit_without_teardown()
 
 
 _manifest: Any = None  # in the worker: the project parsed while the datasets load
