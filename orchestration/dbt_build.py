@@ -105,9 +105,9 @@ def build(
     build_db: Path,
 ) -> Iterator[MaterializeResult]:
     """Run ``dbt <args>`` on the run's selection in the dbt worker and yield a materialization for each model
-    and seed built; a failed node or a dbt error raises ``Failure`` (after the results of the nodes that were
-    built) naming what failed. dbt's console output goes to this process's standard output, which ``maw
-    refresh`` writes to the refresh's log file."""
+    and seed as soon as dbt has built it; a failed node or a dbt error raises ``Failure`` at the end, naming
+    what failed. dbt's console output goes to this process's standard output, which ``maw refresh`` writes
+    to the refresh's log file."""
     command = [
         *args,
         *selection_args(manifest, context.selected_asset_keys),
@@ -116,15 +116,17 @@ def build(
         # graph.gpickle; run_results.json is written by the worker.
         "--no-write-json",
     ]
-    outcome = dbt_runner.build(project, command, dbt_environment(str(build_db), context.run_id))
-    sys.stdout.write(outcome.console)
+    build = dbt_runner.build(project, command, dbt_environment(str(build_db), context.run_id))
     keys = {node["unique_id"]: asset_key(node) for node in asset_nodes(manifest)}
-    for result in outcome.results:
-        key = keys.get(result["unique_id"])
-        if result["status"] == "success" and key in context.selected_asset_keys:
+    for result in build.results():  # as dbt finishes each node: Dagster's events overlap the build
+        key = keys.get(result.unique_id)
+        if result.status == "success" and key in context.selected_asset_keys:
             yield MaterializeResult(
                 asset_key=key,
-                metadata={"unique_id": result["unique_id"], "execution_seconds": round(result["execution_time"], 3)},
+                metadata={"unique_id": result.unique_id, "execution_seconds": round(result.execution_time, 3)},
             )
+    outcome = build.outcome
+    assert outcome is not None
+    sys.stdout.write(outcome.console)
     if not outcome.success:
         raise Failure(description=f"dbt {args[0]} failed: {outcome.failure}")

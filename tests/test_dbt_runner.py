@@ -42,7 +42,7 @@ def test_a_model_reads_its_sources_as_the_dataset_assets_and_its_models_by_schem
     assert specs["reference/programmes"].group_name == "dbt"  # a seed
 
 
-def test_a_failed_model_comes_back_from_the_worker_named_with_dbts_console_and_the_rest_skipped(
+def test_a_failed_model_comes_back_from_the_worker_named_with_dbts_console_and_the_rest_reported_skipped(
     tmp_path: Path,
 ) -> None:
     project = tmp_path / "dbt_project"
@@ -56,12 +56,14 @@ def test_a_failed_model_comes_back_from_the_worker_named_with_dbts_console_and_t
     environment = {"MAW_BUILD_DB": "current/build.duckdb", "DBT_ENV_CUSTOM_ENV_MAW_RUN_ID": "test-run"}
     command = ["build", "--select", "dim_year+", "--exclude-resource-type", "unit_test", "--no-write-json"]
 
-    outcome = dbt_runner.build(dbt_runner.Project(project, work, tmp_path / "target"), command, environment)
+    build = dbt_runner.build(dbt_runner.Project(project, work, tmp_path / "target"), command, environment)
+    streamed = list(build.results())
+    outcome = build.outcome
 
-    assert not outcome.success
+    assert outcome is not None and not outcome.success
     assert outcome.failure.startswith("model.migration_aid_warehouse.dim_year (error)"), outcome.failure
     assert "Failure in model dim_year" in outcome.console
-    statuses = {result["unique_id"].split(".")[-1]: result["status"] for result in outcome.results}
+    statuses = {result.unique_id.split(".")[-1]: result.status for result in streamed}
     assert statuses["dim_year"] == "error"
     assert {status for name, status in statuses.items() if name != "dim_year"} == {"skipped"}
     assert (tmp_path / "target" / "run_results.json").is_file()
