@@ -24,8 +24,8 @@ from rich.table import Table
 
 from ingest.common.settings import load_settings, quiet_third_party_telemetry
 from orchestration.manifest import manifest_problem
-from orchestration.process import exit_without_teardown
 from warehouse import WarehousePaths
+from warehouse.process import exit_without_teardown
 
 # Exit codes of `maw refresh` (also in the README).
 EXIT_OK = 0  # everything refreshed and published
@@ -73,13 +73,23 @@ def refresh(args: argparse.Namespace) -> int:
     console.print(
         f"[bold]maw refresh[/bold]: sources from {mode}{' ' + mirror if mirror else ''}, warehouse {paths.root}"
     )
+    from orchestration import dbt_runner
+    from warehouse import check_worker
     from warehouse.publish import RefreshBusy, recover, refresh_lock
 
     try:
         with refresh_lock(paths, wait=args.wait):
-            for note in recover(paths):
-                logging.getLogger("maw.recover").warning("%s", note)
-            return _run(args, paths, mode, mirror, shrink, grow)
+            # The workers' imports (Great Expectations 2 CPU-s, dbt and its parse 3) begin now, on the core
+            # this process leaves idle while it recovers and plans; a refresh with nothing to do stops them.
+            check_worker.start()
+            dbt_runner.start(dbt_runner.project_for(paths))
+            try:
+                for note in recover(paths):
+                    logging.getLogger("maw.recover").warning("%s", note)
+                return _run(args, paths, mode, mirror, shrink, grow)
+            finally:
+                check_worker.stop()
+                dbt_runner.stop()  # unused, or left waiting by a run that stopped before its dbt step
     except RefreshBusy as exc:
         console.print(f"[bold yellow]{exc}[/bold yellow]", highlight=False)
         return EXIT_BUSY
@@ -109,7 +119,6 @@ def _run(args: argparse.Namespace, paths: WarehousePaths, mode: str, mirror: str
         return 2
     # Decide what to do before Dagster and dbt are imported, so a refresh with nothing to do stays fast.
     from ingest.registry import all_datasets
-    from orchestration import dbt_runner
     from warehouse import check_worker, incremental, refresh_log, storage
 
     run_id = str(uuid.uuid4())
@@ -127,10 +136,9 @@ def _run(args: argparse.Namespace, paths: WarehousePaths, mode: str, mirror: str
         )
         return 0
     logging.getLogger("maw").info("plan: %s", plan.describe())
+    if not plan.changed:  # only the dbt project changed: nothing to check
+        check_worker.stop()
     incremental.start_build(paths, plan)
-    if plan.changed:
-        check_worker.start()  # imports Great Expectations while this process imports Dagster
-    dbt_runner.start(dbt_runner.project_for(paths))  # imports dbt and parses the project meanwhile
 
     from dagster import DagsterEventType
 
@@ -165,8 +173,6 @@ def _run(args: argparse.Namespace, paths: WarehousePaths, mode: str, mirror: str
     finally:
         storage.release()  # a run that stopped before its dbt step leaves its build database open here
         incremental.discard_plan(paths, run_id)
-        check_worker.stop()
-        dbt_runner.stop()  # a run that stopped before its dbt step
     stages.update(_step_seconds(result.all_events))
     stages["total"] = time.perf_counter() - started
     outcome = {"run_id": run_id, "outcome": "published" if result.success else "failed", "mode": mode}
@@ -402,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     code = args.func(args)
     if args.command == "refresh":
-        exit_without_teardown(code)  # orchestration/process.py
+        exit_without_teardown(code)  # warehouse/process.py
     return code
 
 

@@ -3,10 +3,11 @@
 dbt takes about 2 s to import and 1 s more to read its parse cache into a manifest before it runs a node. In
 the refresh's own process those seconds came after the last check, on the critical path, and importing
 dagster-dbt (which imports most of dbt) put 2 s more on its start-up. ``maw refresh`` now starts this worker
-beside the check worker, before it imports Dagster: the worker imports dbt and parses the project on the
-other core while the datasets load, and the dbt step hands it the build command. The worker sends each
-model's result as dbt finishes it, so the refresh turns it into Dagster's events while the build goes on. It
-runs one build and is stopped, so dbt's memory (and its DuckDB database) is gone before publishing.
+as soon as it holds the warehouse, before it plans: the worker imports dbt and parses the project on the other
+core while the refresh plans and the datasets load, and the dbt step hands it the build command. The worker
+sends each model's result as dbt finishes it, so the refresh turns it into Dagster's events while the build
+goes on. It runs one build and is stopped, so dbt's memory (and its DuckDB database) is gone before
+publishing.
 
 Without a started worker (tests, ``dagster dev``) the dbt step starts one when it needs it. This module does
 not import Dagster; dbt itself is imported only where dbt runs.
@@ -20,23 +21,22 @@ from __future__ import annotations
 
 import contextlib
 import io
-import multiprocessing
 import shutil
-import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import duckdb
 
 from ingest.common.settings import set_environment
 from orchestration.manifest import DBT_PROJECT_DIR
-from orchestration.process import exit_without_teardown
 from warehouse import WarehousePaths
+from warehouse.process import exit_when_stopped, exit_without_teardown, spawn_worker
 
 PARTIAL_PARSE = "partial_parse.msgpack"
 # The kinds of dbt node the Dagster assets stand for (tests gate, they are not assets).
@@ -88,7 +88,7 @@ class DbtWorkerDied(RuntimeError):
     """The worker ended without sending the build's outcome."""
 
 
-_worker: tuple[multiprocessing.Process, Connection] | None = None
+_worker: tuple[BaseProcess, Connection] | None = None
 
 
 def start(project: Project) -> None:
@@ -96,13 +96,7 @@ def start(project: Project) -> None:
     waits for one build."""
     global _worker
     if _worker is None:
-        context = multiprocessing.get_context("spawn")
-        ours, theirs = context.Pipe()
-        # A daemon: a refresh that ends before its dbt step (a failed load) ends its worker too.
-        process = context.Process(target=_serve, args=(project, theirs), name="dbt-worker", daemon=True)
-        process.start()
-        theirs.close()
-        _worker = (process, ours)
+        _worker = spawn_worker(_serve, project, name="dbt-worker")
 
 
 class Build:
@@ -110,7 +104,7 @@ class Build:
     finished the node, so what the caller does with it (Dagster's events for an asset: 1.4 s for the real
     snapshot's 105) overlaps the rest of the build instead of following it; ``outcome`` is set after."""
 
-    def __init__(self, process: multiprocessing.Process, connection: Connection, request: tuple) -> None:
+    def __init__(self, process: BaseProcess, connection: Connection, request: tuple) -> None:
         self._process, self._connection, self._request = process, connection, request
         self.outcome: BuildOutcome | None = None
 
@@ -151,7 +145,7 @@ def stop() -> None:
 
 def _serve(project: Project, connection: Connection) -> None:
     """In the worker: get ready, then run the one build the refresh sends and send back its outcome."""
-    signal.signal(signal.SIGTERM, _exit_when_stopped)
+    exit_when_stopped()
     _warm(project)
     try:
         command, environment = connection.recv()
@@ -165,13 +159,6 @@ def _serve(project: Project, connection: Connection) -> None:
     exit_without_teardown()
 
 
-def _exit_when_stopped(signum: int, frame: Any) -> NoReturn:
-    """SIGTERM: the refresh stopped before its dbt step. Once only: multiprocessing signals a daemon again at
-    its parent's exit, which must not break off the exit functions of the first."""
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    exit_without_teardown()
-
-
 _manifest: Any = None  # in the worker: the project parsed while the datasets load
 
 
@@ -179,6 +166,7 @@ def _warm(project: Project) -> None:
     """In the worker: import dbt and parse the project (from the parse cache) while the datasets load. A
     failed parse leaves no manifest: the build then parses by itself and reports the error."""
     global _manifest
+    project.work_dir.mkdir(parents=True, exist_ok=True)  # a new warehouse's, before its first build
     start_from_parse_cache(project.project_dir, project.target_path)
     parse = ["parse", *project.flags(), "--no-write-json", "--quiet"]
     with contextlib.redirect_stdout(io.StringIO()):

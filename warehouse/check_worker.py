@@ -1,7 +1,8 @@
 """Expectation suites in a second process, so the two cores are both at work during a refresh.
 
 Great Expectations takes seconds to import and validates slowly. ``maw refresh`` starts one worker
-process before it imports Dagster; the worker imports GE meanwhile. Each dataset's load hands its loaded
+process as soon as it holds the warehouse; the worker imports GE while the refresh plans and imports Dagster
+(a refresh with nothing to do stops it unused). Each dataset's load hands its loaded
 table (as a Parquet file) to the worker as soon as it is in the build database and goes on with the next
 dataset; the dataset's blocking check then waits for that report. The gate is the same: nothing downstream
 runs until the check has the report, and a failed report quarantines the load. Without a started worker (tests,
@@ -12,16 +13,26 @@ from __future__ import annotations
 
 import atexit
 import gc
-import multiprocessing
 import time
+import traceback
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from expectations import CheckReport, Expectation
+from warehouse.process import exit_when_stopped, exit_without_teardown, spawn_worker
 
-_executor: ProcessPoolExecutor | None = None
-_pending: dict[tuple[str, str, str], Future] = {}
+Key = tuple[str, str, str]  # run id, source, dataset
+Validated = tuple[CheckReport, float]  # the report and the seconds it took
+
+_worker: tuple[BaseProcess, Connection] | None = None
+_submitted: set[Key] = set()  # handed over, report not yet taken
+_received: dict[Key, Validated | str] = {}  # reports (or the worker's traceback) read before they were taken
+
+
+class CheckWorkerFailed(RuntimeError):
+    """The worker could not validate a table (its traceback is the message), or it ended without a report."""
 
 
 def _warm() -> None:
@@ -34,7 +45,23 @@ def _warm() -> None:
     atexit.register(gc.unfreeze)
 
 
-def _validate(table: Path, suite_name: str, expectations: Sequence[Expectation]) -> tuple[CheckReport, float]:
+def _serve(connection: Connection) -> None:
+    """In the worker: import GE, then validate each table handed over, in order, sending back its report."""
+    exit_when_stopped()
+    _warm()
+    while True:
+        try:
+            key, table, suite_name, suite = connection.recv()
+        except EOFError:  # the refresh let go of the worker
+            exit_without_teardown()
+        try:
+            outcome: Validated | str = _validate(table, suite_name, suite)
+        except Exception as exc:  # said in the dataset's check, which fails
+            outcome = "".join(traceback.format_exception(exc))
+        connection.send((key, outcome))
+
+
+def _validate(table: Path, suite_name: str, expectations: Sequence[Expectation]) -> Validated:
     """Validate a loaded table handed over as Parquet (removed afterwards: the build database has it)."""
     from expectations.runner import validate_parquet
 
@@ -51,43 +78,57 @@ def _validate(table: Path, suite_name: str, expectations: Sequence[Expectation])
 
 
 def start() -> None:
-    """Start the worker (spawned: a fork of a process running DuckDB and polars threads is not safe)."""
-    global _executor
-    if _executor is None:
-        _executor = ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_warm
-        )
-        _executor.submit(int)  # spawn now, not at the first dataset
+    """Start the worker, which imports Great Expectations and waits for tables."""
+    global _worker
+    if _worker is None:
+        _worker = spawn_worker(_serve, name="check-worker")
 
 
 def started() -> bool:
-    return _executor is not None
+    return _worker is not None
 
 
-def submit(key: tuple[str, str, str], table: Path, suite_name: str, suite: Sequence[Expectation]) -> None:
-    if _executor is not None:
-        _pending[key] = _executor.submit(_validate, table, suite_name, suite)
+def submit(key: Key, table: Path, suite_name: str, suite: Sequence[Expectation]) -> None:
+    if _worker is not None:
+        _worker[1].send((key, table, suite_name, suite))
+        _submitted.add(key)
 
 
-def take(key: tuple[str, str, str]) -> tuple[CheckReport, float] | None:
+def take(key: Key) -> Validated | None:
     """The worker's report (and its seconds) for a load submitted earlier, waiting for it; None when none
     was submitted."""
-    future = _pending.pop(key, None)
-    return None if future is None else future.result()
+    if key not in _submitted:
+        return None
+    _submitted.discard(key)
+    while key not in _received:
+        assert _worker is not None
+        process, connection = _worker
+        try:
+            done, outcome = connection.recv()
+        except (EOFError, OSError):
+            process.join(timeout=5)
+            raise CheckWorkerFailed(f"the check worker ended (exit code {process.exitcode}) without a report") from None
+        _received[done] = outcome
+    outcome = _received.pop(key)
+    if isinstance(outcome, str):
+        raise CheckWorkerFailed(outcome)
+    return outcome
 
 
 def stop_if_idle() -> None:
     """Stop the worker when no load waits for its report (every check has taken its own), so its memory is
-    free for what runs next; a worker still owed a report keeps running. Its exit is not waited for: the
-    interpreter's teardown with Great Expectations loaded takes most of a second, which the worker spends on
-    the other core while dbt starts here."""
-    if not _pending:
-        stop(wait=False)
+    free for what runs next; a worker still owed a report keeps running."""
+    if not _submitted:
+        stop()
 
 
-def stop(wait: bool = True) -> None:
-    global _executor
-    if _executor is not None:
-        _executor.shutdown(wait=wait, cancel_futures=True)
-        _executor = None
-    _pending.clear()
+def stop() -> None:
+    """Stop the worker (SIGTERM: it exits at once, without the teardown of Great Expectations' objects)."""
+    global _worker
+    if _worker is not None:
+        process, connection = _worker
+        connection.close()
+        process.terminate()
+        _worker = None
+    _submitted.clear()
+    _received.clear()
