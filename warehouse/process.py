@@ -36,13 +36,14 @@ def exit_when_stopped() -> None:
 
 
 def _exit_on_signal(signum: int, frame: Any) -> NoReturn:
-    # Once only: multiprocessing signals a daemon again at its parent's exit, which must not break off the
-    # exit functions of the first.
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     exit_without_teardown()
 
 
 def exit_without_teardown(code: int = 0) -> NoReturn:
+    # Once only: a SIGTERM while the exit functions run (the refresh stops a worker that is ending already, and
+    # multiprocessing signals a daemon again at its parent's exit) would run them again inside themselves,
+    # where one waiting for a lock its first run holds (tqdm's monitor) never returns.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     atexit._run_exitfuncs()  # what an exit runs first: log handlers flushed, multiprocessing's semaphores freed
     sys.stdout.flush()
     sys.stderr.flush()
