@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
 import threading
 import traceback
@@ -166,8 +167,11 @@ def _warm(project: Project) -> None:
     """In the worker: import dbt and parse the project (from the parse cache) while the datasets load. A
     failed parse leaves no manifest: the build then parses by itself and reports the error."""
     global _manifest
-    project.work_dir.mkdir(parents=True, exist_ok=True)  # a new warehouse's, before its first build
-    start_from_parse_cache(project.project_dir, project.target_path)
+    try:
+        project.work_dir.mkdir(parents=True, exist_ok=True)  # a new warehouse's, before its first build
+        start_from_parse_cache(project.project_dir, project.target_path)
+    except OSError:  # a full disk, a read-only warehouse: the refresh stops on it itself and says so
+        return
     parse = ["parse", *project.flags(), "--no-write-json", "--quiet"]
     with contextlib.redirect_stdout(io.StringIO()):
         outcome = invoke(parse, project.work_dir, project.target_path)
@@ -227,7 +231,12 @@ def start_from_parse_cache(project_dir: Path, target_path: Path) -> None:
     cache = project_dir / "target" / PARTIAL_PARSE
     target_path.mkdir(parents=True, exist_ok=True)
     if cache.exists() and not (target_path / PARTIAL_PARSE).exists():
-        shutil.copy(cache, target_path / PARTIAL_PARSE)
+        staged = target_path / f"{PARTIAL_PARSE}.part"
+        try:  # whole or not at all: a copy broken off (a full disk) must not be read as the cache
+            shutil.copy(cache, staged)
+            os.replace(staged, target_path / PARTIAL_PARSE)
+        finally:
+            staged.unlink(missing_ok=True)
 
 
 def what_failed(outcome: Any, database: Path) -> str:
