@@ -37,7 +37,7 @@ import duckdb
 from ingest.common.settings import set_environment
 from orchestration.manifest import DBT_PROJECT_DIR
 from warehouse import WarehousePaths
-from warehouse.process import exit_when_stopped, exit_without_teardown, spawn_worker
+from warehouse.process import exit_when_stopped, exit_without_teardown, spawn_worker, stop_worker
 
 PARTIAL_PARSE = "partial_parse.msgpack"
 # The kinds of dbt node the Dagster assets stand for (tests gate, they are not assets).
@@ -138,9 +138,7 @@ def stop() -> None:
     """Stop a worker still getting ready or waiting for its build (the refresh stopped before its dbt step)."""
     global _worker
     if _worker is not None:
-        process, connection = _worker
-        connection.close()
-        process.terminate()
+        stop_worker(*_worker)
         _worker = None
 
 

@@ -21,7 +21,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from expectations import CheckReport, Expectation
-from warehouse.process import exit_when_stopped, exit_without_teardown, spawn_worker
+from warehouse.process import exit_when_stopped, exit_without_teardown, spawn_worker, stop_worker
 
 Key = tuple[str, str, str]  # run id, source, dataset
 Validated = tuple[CheckReport, float]  # the report and the seconds it took
@@ -126,9 +126,7 @@ def stop() -> None:
     """Stop the worker (SIGTERM: it exits at once, without the teardown of Great Expectations' objects)."""
     global _worker
     if _worker is not None:
-        process, connection = _worker
-        connection.close()
-        process.terminate()
+        stop_worker(*_worker)
         _worker = None
     _submitted.clear()
     _received.clear()

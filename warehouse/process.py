@@ -29,6 +29,12 @@ def spawn_worker(serve: Callable[..., None], *args: Any, name: str) -> tuple[Bas
     return process, ours
 
 
+def stop_worker(process: BaseProcess, connection: Connection) -> None:
+    """Let go of the worker's pipe and SIGTERM it: it exits at once (``exit_when_stopped``), not waited for."""
+    connection.close()
+    process.terminate()
+
+
 def exit_when_stopped() -> None:
     """In a worker: SIGTERM (the refresh stopped it) exits at once, after the exit functions (multiprocessing
     must release the semaphores a library made)."""
