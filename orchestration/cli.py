@@ -73,23 +73,13 @@ def refresh(args: argparse.Namespace) -> int:
     console.print(
         f"[bold]maw refresh[/bold]: sources from {mode}{' ' + mirror if mirror else ''}, warehouse {paths.root}"
     )
-    from orchestration import dbt_runner
-    from warehouse import check_worker
     from warehouse.publish import RefreshBusy, recover, refresh_lock
 
     try:
         with refresh_lock(paths, wait=args.wait):
-            # The workers' imports (Great Expectations 2 CPU-s, dbt and its parse 3) begin now, on the core
-            # this process leaves idle while it recovers and plans; a refresh with nothing to do stops them.
-            check_worker.start()
-            dbt_runner.start(dbt_runner.project_for(paths))
-            try:
-                for note in recover(paths):
-                    logging.getLogger("maw.recover").warning("%s", note)
-                return _run(args, paths, mode, mirror, shrink, grow)
-            finally:
-                check_worker.stop()
-                dbt_runner.stop()  # unused, or left waiting by a run that stopped before its dbt step
+            for note in recover(paths):
+                logging.getLogger("maw.recover").warning("%s", note)
+            return _run(args, paths, mode, mirror, shrink, grow)
     except RefreshBusy as exc:
         console.print(f"[bold yellow]{exc}[/bold yellow]", highlight=False)
         return EXIT_BUSY
@@ -119,6 +109,7 @@ def _run(args: argparse.Namespace, paths: WarehousePaths, mode: str, mirror: str
         return 2
     # Decide what to do before Dagster and dbt are imported, so a refresh with nothing to do stays fast.
     from ingest.registry import all_datasets
+    from orchestration import dbt_runner
     from warehouse import check_worker, incremental, refresh_log, storage
 
     run_id = str(uuid.uuid4())
@@ -136,9 +127,10 @@ def _run(args: argparse.Namespace, paths: WarehousePaths, mode: str, mirror: str
         )
         return 0
     logging.getLogger("maw").info("plan: %s", plan.describe())
-    if not plan.changed:  # only the dbt project changed: nothing to check
-        check_worker.stop()
     incremental.start_build(paths, plan)
+    if plan.changed:
+        check_worker.start()  # imports Great Expectations while this process imports Dagster
+    dbt_runner.start(dbt_runner.project_for(paths))  # imports dbt and parses the project meanwhile
 
     from dagster import DagsterEventType
 
@@ -173,6 +165,8 @@ def _run(args: argparse.Namespace, paths: WarehousePaths, mode: str, mirror: str
     finally:
         storage.release()  # a run that stopped before its dbt step leaves its build database open here
         incremental.discard_plan(paths, run_id)
+        check_worker.stop()
+        dbt_runner.stop()  # a run that stopped before its dbt step
     stages.update(_step_seconds(result.all_events))
     stages["total"] = time.perf_counter() - started
     outcome = {"run_id": run_id, "outcome": "published" if result.success else "failed", "mode": mode}

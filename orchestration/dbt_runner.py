@@ -3,11 +3,10 @@
 dbt takes about 2 s to import and 1 s more to read its parse cache into a manifest before it runs a node. In
 the refresh's own process those seconds came after the last check, on the critical path, and importing
 dagster-dbt (which imports most of dbt) put 2 s more on its start-up. ``maw refresh`` now starts this worker
-as soon as it holds the warehouse, before it plans: the worker imports dbt and parses the project on the other
-core while the refresh plans and the datasets load, and the dbt step hands it the build command. The worker
-sends each model's result as dbt finishes it, so the refresh turns it into Dagster's events while the build
-goes on. It runs one build and is stopped, so dbt's memory (and its DuckDB database) is gone before
-publishing.
+beside the check worker, before it imports Dagster: the worker imports dbt and parses the project on the other
+core while the datasets load, and the dbt step hands it the build command. The worker sends each model's
+result as dbt finishes it, so the refresh turns it into Dagster's events while the build goes on. It runs one
+build and is stopped, so dbt's memory (and its DuckDB database) is gone before publishing.
 
 Without a started worker (tests, ``dagster dev``) the dbt step starts one when it needs it. This module does
 not import Dagster; dbt itself is imported only where dbt runs.

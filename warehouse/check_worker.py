@@ -1,8 +1,7 @@
 """Expectation suites in a second process, so the two cores are both at work during a refresh.
 
 Great Expectations takes seconds to import and validates slowly. ``maw refresh`` starts one worker
-process as soon as it holds the warehouse; the worker imports GE while the refresh plans and imports Dagster
-(a refresh with nothing to do stops it unused). Each dataset's load hands its loaded
+process before it imports Dagster; the worker imports GE meanwhile. Each dataset's load hands its loaded
 table (as a Parquet file) to the worker as soon as it is in the build database and goes on with the next
 dataset; the dataset's blocking check then waits for that report. The gate is the same: nothing downstream
 runs until the check has the report, and a failed report quarantines the load. Without a started worker (tests,

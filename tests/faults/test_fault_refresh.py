@@ -172,7 +172,7 @@ def test_a_full_disk_gives_a_clear_error_and_keeps_the_published_file(warehouse,
         assert "Traceback" not in output
         assert "No space left on device" in output or "nothing was published" in output
         assert sha256_of(mountpoint / "warehouse" / "migration.duckdb") == before
-        # dbt's parse cache, copied into the new dbt folder while the refresh plans: whole or not there
+        # dbt's parse cache, copied into a new dbt folder by the dbt worker: whole or not there
         cache = mountpoint / "warehouse" / "dbt" / "partial_parse.msgpack"
         assert not cache.exists() or cache.read_bytes() == (REPO / "dbt_project/target" / cache.name).read_bytes()
         assert not cache.with_name(cache.name + ".part").exists()
