@@ -36,7 +36,7 @@ import duckdb
 from ingest.common.settings import set_environment
 from orchestration.manifest import DBT_PROJECT_DIR
 from warehouse import WarehousePaths
-from warehouse.process import exit_when_stopped, exit_without_teardown, spawn_worker, stop_worker
+from warehouse.process import exit_when_stopped, exit_without_teardown, how_it_ended, spawn_worker, stop_worker
 
 PARTIAL_PARSE = "partial_parse.msgpack"
 # The kinds of dbt node the Dagster assets stand for (tests gate, they are not assets).
@@ -116,8 +116,7 @@ class Build:
                 yield message
             self.outcome = message
         except (EOFError, OSError):  # raised alone: `maw refresh` names a step's innermost error, here an empty EOF
-            self._process.join(timeout=5)
-            died = f"the dbt worker ended (exit code {self._process.exitcode}) without the build's outcome"
+            died = f"the dbt worker ended ({how_it_ended(self._process)}) without the build's outcome"
             raise DbtWorkerDied(died) from None
         finally:
             self._connection.close()

@@ -20,7 +20,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from expectations import CheckReport, Expectation
-from warehouse.process import exit_when_stopped, exit_without_teardown, spawn_worker, stop_worker
+from warehouse.process import exit_when_stopped, exit_without_teardown, how_it_ended, spawn_worker, stop_worker
 
 Key = tuple[str, str, str]  # run id, source, dataset
 Validated = tuple[CheckReport, float]  # the report and the seconds it took
@@ -99,14 +99,13 @@ def take(key: Key) -> Validated | None:
     if key not in _submitted:
         return None
     _submitted.discard(key)
+    assert _worker is not None
+    process, connection = _worker
     while key not in _received:
-        assert _worker is not None
-        process, connection = _worker
         try:
             done, outcome = connection.recv()
         except (EOFError, OSError):
-            process.join(timeout=5)
-            raise CheckWorkerFailed(f"the check worker ended (exit code {process.exitcode}) without a report") from None
+            raise CheckWorkerFailed(f"the check worker ended ({how_it_ended(process)}) without a report") from None
         _received[done] = outcome
     outcome = _received.pop(key)
     if isinstance(outcome, str):

@@ -35,6 +35,12 @@ def stop_worker(process: BaseProcess, connection: Connection) -> None:
     process.terminate()
 
 
+def how_it_ended(process: BaseProcess) -> str:
+    """For the error of a worker whose pipe closed before it answered: its exit code, once it has one."""
+    process.join(timeout=5)
+    return f"exit code {process.exitcode}"
+
+
 def exit_when_stopped() -> None:
     """In a worker: SIGTERM (the refresh stopped it) exits at once, after the exit functions (multiprocessing
     must release the semaphores a library made)."""
